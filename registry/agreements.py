@@ -1,0 +1,234 @@
+"""Agreement uploads: store -> extract -> check -> persist, atomically, with an audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import anyio
+from spacy.language import Language
+from tortoise.transactions import in_transaction
+
+from extractors import Extraction, ExtractionError, extract
+from policies import Context
+from registry.catalog import app_in_district
+from registry.checking import evaluate_packs, packs_for_state
+from registry.errors import (
+    DuplicateUploadError,
+    InvalidInputError,
+    InvalidUploadError,
+    NotFoundError,
+)
+from registry.events import record_event
+from registry.models import (
+    Agreement,
+    AppDataElement,
+    AppStatusRecord,
+    Clause,
+    District,
+    Finding,
+    StoredFile,
+)
+from registry.models import (
+    Extraction as ExtractionRow,
+)
+from registry.scoping import Actor, require_role
+from registry.status import AgreementKind, AppStatus, ExtractionState, Role, check_transition
+from registry.storage import FileStorage, sha256_of
+
+__all__ = ["get_agreement", "list_agreements", "media_type_of", "upload_agreement"]
+
+_REOPEN_FROM = {AppStatus.REQUESTED, AppStatus.DENIED, AppStatus.EXPIRED}
+
+
+def media_type_of(data: bytes) -> str:
+    return "application/pdf" if data.lstrip()[:5] == b"%PDF-" else "text/plain"
+
+
+async def upload_agreement(
+    actor: Actor,
+    *,
+    app_id: int,
+    data: bytes,
+    filename: str,
+    kind: AgreementKind,
+    storage: FileStorage,
+    max_bytes: int,
+    nlp: Language | None = None,
+    signed_on: date | None = None,
+    expires_on: date | None = None,
+    is_public: bool = False,
+) -> Agreement:
+    """Read, check and store an agreement for an app of the actor's district.
+
+    Unreadable files raise InvalidUploadError and leave no rows behind but the audit event
+    of the rejected upload. The same bytes for the same app raise DuplicateUploadError.
+    """
+    require_role(actor, Role.PRIVACY_OFFICER)
+    app = await app_in_district(actor, app_id)
+    district = await District.get(id=actor.district_id)
+    filename = (filename or "agreement").strip()[:255] or "agreement"
+    if len(data) > max_bytes:
+        raise InvalidUploadError(
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.",
+            reason="too_large",
+        )
+    if signed_on and expires_on and expires_on < signed_on:
+        raise InvalidInputError("The agreement expires before it was signed.", field="expires_on")
+    digest = sha256_of(data)
+    duplicate = await Agreement.filter(
+        district_id=actor.district_id, app_id=app.id, file__sha256=digest
+    ).first()
+    if duplicate is not None:
+        raise DuplicateUploadError(
+            f"This exact file was already uploaded for {app.name} as {duplicate.filename!r}.",
+            agreement_id=duplicate.id,
+        )
+    try:
+        extraction = await anyio.to_thread.run_sync(
+            lambda: extract(data, filename=filename, nlp=nlp)
+        )
+    except ExtractionError as exc:
+        await record_event(
+            "agreement:upload_rejected",
+            subject_type="app",
+            subject_id=app.id,
+            district_id=actor.district_id,
+            actor_id=actor.user_id,
+            after={"filename": filename, "sha256": digest, "size": len(data), "error": exc.code},
+            note=str(exc),
+        )
+        raise InvalidUploadError(str(exc), reason=exc.code) from exc
+    context = Context(agreement_kind=kind.value, under_13=app.under_13)
+    findings = evaluate_packs(packs_for_state(district.state), extraction.clauses, context)
+    storage.put(data)  # content-addressed and atomic: safe before the transaction
+    async with in_transaction() as conn:
+        stored, _ = await StoredFile.get_or_create(
+            sha256=digest,
+            defaults={"size": len(data), "media_type": media_type_of(data)},
+            using_db=conn,
+        )
+        agreement = await Agreement.create(
+            district_id=actor.district_id,
+            app_id=app.id,
+            vendor_id=app.vendor_id,  # type: ignore[attr-defined]
+            file=stored,
+            filename=filename,
+            kind=kind,
+            signed_on=signed_on,
+            expires_on=expires_on,
+            is_public=is_public,
+            extraction_state=ExtractionState.DONE,
+            uploaded_by_id=actor.user_id,
+            using_db=conn,
+        )
+        await _store_extraction(agreement, extraction, conn)
+        for finding in findings:
+            await Finding.create(
+                agreement=agreement,
+                rule_id=finding.rule_id,
+                pack_id=finding.pack_id,
+                pack_version=finding.pack_version,
+                title=finding.title,
+                citation=finding.to_json()["citation"],
+                severity=str(finding.severity),
+                outcome=str(finding.outcome),
+                explanation=finding.explanation,
+                evidence=finding.to_json()["evidence"],
+                using_db=conn,
+            )
+        for element in extraction.data_elements:
+            await AppDataElement.get_or_create(
+                app_id=app.id, element=element, defaults={"source": "extracted"}, using_db=conn
+            )
+        await record_event(
+            "agreement:upload",
+            subject_type="agreement",
+            subject_id=agreement.id,
+            district_id=actor.district_id,
+            actor_id=actor.user_id,
+            after={
+                "app_id": app.id,
+                "filename": filename,
+                "sha256": digest,
+                "kind": kind.value,
+                "pages": len(extraction.pages),
+                "clauses": len(extraction.clauses),
+                "findings": len(findings),
+            },
+            using_db=conn,
+        )
+        await _reopen_review(actor, app.id, conn)
+    return agreement
+
+
+async def _store_extraction(agreement: Agreement, extraction: Extraction, conn: Any) -> None:
+    row = await ExtractionRow.create(
+        agreement=agreement,
+        extractor_version=extraction.extractor_version,
+        pages=len(extraction.pages),
+        warnings=list(extraction.warnings),
+        data_elements=list(extraction.data_elements),
+        using_db=conn,
+    )
+    await Clause.bulk_create(
+        [
+            Clause(
+                extraction=row,
+                label=c.label,
+                stance=c.stance,
+                attributes=dict(c.attributes),
+                text=c.text,
+                page=c.page,
+                start=c.start,
+                end=c.end,
+                confidence=c.confidence,
+            )
+            for c in extraction.clauses
+        ],
+        using_db=conn,
+    )
+
+
+async def _reopen_review(actor: Actor, app_id: int, conn: Any) -> None:
+    """A new agreement puts a requested, denied or expired app back in review."""
+    record = await AppStatusRecord.get(app_id=app_id, district_id=actor.district_id).using_db(conn)
+    status = AppStatus(record.status)
+    if status not in _REOPEN_FROM:
+        return
+    check_transition(status, AppStatus.IN_REVIEW)
+    await (
+        AppStatusRecord.filter(id=record.id)
+        .using_db(conn)
+        .update(status=AppStatus.IN_REVIEW, version=record.version + 1)
+    )
+    await record_event(
+        "app:status",
+        subject_type="app",
+        subject_id=app_id,
+        district_id=actor.district_id,
+        actor_id=actor.user_id,
+        before={"status": status.value},
+        after={"status": AppStatus.IN_REVIEW.value},
+        note="new agreement uploaded",
+        using_db=conn,
+    )
+
+
+async def get_agreement(actor: Actor, agreement_id: int) -> Agreement:
+    """An agreement of the actor's district with its app, findings and clauses loaded."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    agreement = await Agreement.filter(id=agreement_id, district_id=actor.district_id).first()
+    if agreement is None:
+        raise NotFoundError("No such agreement in your district.")
+    await agreement.fetch_related("app", "vendor", "file", "findings", "extractions__clauses")
+    return agreement
+
+
+async def list_agreements(actor: Actor, app_id: int) -> list[Agreement]:
+    require_role(actor, Role.PRIVACY_OFFICER)
+    return (
+        await Agreement.filter(app_id=app_id, district_id=actor.district_id)
+        .prefetch_related("file")
+        .order_by("-created_at")
+    )

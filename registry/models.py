@@ -1,0 +1,283 @@
+"""Tortoise models: the stored catalog, agreements, extractions, findings and audit trail.
+
+Every row that belongs to a district carries `district` so that scoping is one filter.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from registry.status import AgreementKind, AppStatus, ExtractionState, RequestStatus, Role
+
+__all__ = [
+    "Agreement",
+    "App",
+    "AppDataElement",
+    "AppRequest",
+    "AppStatusRecord",
+    "AuditEvent",
+    "Clause",
+    "District",
+    "Extraction",
+    "Finding",
+    "Membership",
+    "StoredFile",
+    "User",
+    "Vendor",
+]
+
+
+class District(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=80, unique=True)
+    name = fields.CharField(max_length=200)
+    state = fields.CharField(max_length=2)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "district"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200)
+    password_hash = fields.CharField(max_length=255)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user_account"
+
+
+class Membership(Model):
+    """A user's role in one district."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="memberships", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(Role, max_length=20)
+
+    class Meta:
+        table = "membership"
+        unique_together = (("user", "district"),)
+
+
+class Vendor(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    website = fields.CharField(max_length=500, default="")
+    address = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "vendor"
+
+
+class App(Model):
+    id = fields.IntField(primary_key=True)
+    vendor: fields.ForeignKeyRelation[Vendor] = fields.ForeignKeyField(
+        "models.Vendor", related_name="apps", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=200)
+    url = fields.CharField(max_length=500, default="")
+    description = fields.TextField(default="")
+    grades = fields.CharField(max_length=100, default="")
+    subjects = fields.CharField(max_length=300, default="")
+    under_13 = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "app"
+        unique_together = (("vendor", "name"),)
+
+
+class AppDataElement(Model):
+    """A student data element (taxonomy id) the app touches."""
+
+    id = fields.IntField(primary_key=True)
+    app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name="data_elements", on_delete=fields.CASCADE
+    )
+    element = fields.CharField(max_length=80)
+    source = fields.CharField(max_length=20, default="manual")  # manual | extracted
+
+    class Meta:
+        table = "app_data_element"
+        unique_together = (("app", "element"),)
+
+
+class AppStatusRecord(Model):
+    """The app's status in one district, with its conditions of use."""
+
+    id = fields.IntField(primary_key=True)
+    app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name="statuses", on_delete=fields.CASCADE
+    )
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="app_statuses", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(AppStatus, max_length=30, default=AppStatus.REQUESTED)
+    conditions = fields.TextField(default="")
+    decision_note = fields.TextField(default="")
+    version = fields.IntField(default=1)  # optimistic lock: bumped on every change
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "app_status"
+        unique_together = (("app", "district"),)
+
+
+class StoredFile(Model):
+    """Uploaded bytes, content-addressed: the same bytes are stored once."""
+
+    id = fields.IntField(primary_key=True)
+    sha256 = fields.CharField(max_length=64, unique=True)
+    size = fields.BigIntField()
+    media_type = fields.CharField(max_length=100, default="application/octet-stream")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "stored_file"
+
+
+class Agreement(Model):
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="agreements", on_delete=fields.CASCADE
+    )
+    app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name="agreements", on_delete=fields.CASCADE
+    )
+    vendor: fields.ForeignKeyRelation[Vendor] = fields.ForeignKeyField(
+        "models.Vendor", related_name="agreements", on_delete=fields.RESTRICT
+    )
+    file: fields.ForeignKeyRelation[StoredFile] = fields.ForeignKeyField(
+        "models.StoredFile", related_name="agreements", on_delete=fields.RESTRICT
+    )
+    filename = fields.CharField(max_length=255)
+    kind = fields.CharEnumField(AgreementKind, max_length=20)
+    signed_on = fields.DateField(null=True)
+    expires_on = fields.DateField(null=True)
+    is_public = fields.BooleanField(default=False)
+    extraction_state = fields.CharEnumField(
+        ExtractionState, max_length=20, default=ExtractionState.PENDING
+    )
+    extraction_error = fields.TextField(default="")
+    uploaded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="uploads", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agreement"
+        unique_together = (("district", "app", "file"),)
+
+
+class Extraction(Model):
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="extractions", on_delete=fields.CASCADE
+    )
+    extractor_version = fields.CharField(max_length=40)
+    pages = fields.IntField()
+    warnings = fields.JSONField(default=list)
+    data_elements = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "extraction"
+
+
+class Clause(Model):
+    """A stored clause. It satisfies policies.ClauseFact structurally."""
+
+    id = fields.IntField(primary_key=True)
+    extraction: fields.ForeignKeyRelation[Extraction] = fields.ForeignKeyField(
+        "models.Extraction", related_name="clauses", on_delete=fields.CASCADE
+    )
+    label = fields.CharField(max_length=60)
+    stance = fields.CharField(max_length=20)
+    attributes = fields.JSONField(default=dict)
+    text = fields.TextField()
+    page = fields.IntField()
+    start = fields.IntField(default=0)
+    end = fields.IntField(default=0)
+    confidence = fields.FloatField()
+
+    class Meta:
+        table = "clause"
+
+
+class Finding(Model):
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="findings", on_delete=fields.CASCADE
+    )
+    rule_id = fields.CharField(max_length=200)
+    pack_id = fields.CharField(max_length=100)
+    pack_version = fields.CharField(max_length=40)
+    title = fields.CharField(max_length=300)
+    citation = fields.CharField(max_length=300)
+    severity = fields.CharField(max_length=20)
+    outcome = fields.CharField(max_length=20)
+    explanation = fields.TextField()
+    evidence = fields.JSONField(default=list)  # [{"page": int, "text": str}]
+    override_outcome = fields.CharField(max_length=20, null=True)
+    override_reason = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "finding"
+
+
+class AppRequest(Model):
+    """A teacher asks for an app to be reviewed."""
+
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="requests", on_delete=fields.CASCADE
+    )
+    requested_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="requests", on_delete=fields.CASCADE
+    )
+    app: fields.ForeignKeyNullableRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name="requests", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=200)
+    url = fields.CharField(max_length=500, default="")
+    reason = fields.TextField(default="")
+    class_name = fields.CharField(max_length=200, default="")
+    grade = fields.CharField(max_length=40, default="")
+    status = fields.CharEnumField(RequestStatus, max_length=20, default=RequestStatus.OPEN)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "app_request"
+
+
+class AuditEvent(Model):
+    """Append-only: who did what, when, with the state before and after."""
+
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    tag = fields.CharField(max_length=60)  # subject:action, e.g. app:status
+    subject_type = fields.CharField(max_length=40)
+    subject_id = fields.IntField()
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    note = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "audit_event"

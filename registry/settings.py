@@ -1,0 +1,93 @@
+"""Settings: the one reader of the environment.
+
+Every setting has a default that works on a laptop (SQLite under ./var) and help text.
+Only the composition roots (the CLI and web.app.create_app) call `Settings.from_env`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+__all__ = ["SETTINGS_HELP", "Settings", "SettingsError"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value we refuse to run with."""
+
+
+SETTINGS_HELP: dict[str, str] = {
+    "REGISTRY_DATABASE_URL": (
+        "Tortoise database URL. Default: a SQLite file under ./var/. PostgreSQL: "
+        "postgres://user@host:5432/dbname"
+    ),
+    "REGISTRY_STORAGE_DIR": "Where uploaded agreement files are kept. Default: ./var/files",
+    "REGISTRY_SECRET_KEY": (
+        "Signs session cookies and CSRF tokens. When unset, one is generated on first run "
+        "and kept in ./var/secret_key"
+    ),
+    "REGISTRY_VAR_DIR": (
+        "Folder for the default database, files and generated secret. Default: ./var"
+    ),
+    "REGISTRY_MAX_UPLOAD_MB": "Largest accepted upload, in megabytes. Default: 50",
+    "REGISTRY_HTTPS_ONLY": "Set to 1 behind HTTPS so session cookies are marked Secure. Default: 0",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Runtime configuration, resolved once at start-up."""
+
+    database_url: str
+    storage_dir: Path
+    secret_key: str = field(repr=False)
+    var_dir: Path
+    max_upload_bytes: int = 50 * 1024 * 1024
+    https_only: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from a mapping (the process environment by default)."""
+        env = os.environ if env is None else env
+        var_dir = Path(env.get("REGISTRY_VAR_DIR", "var")).resolve()
+        database_url = (
+            env.get("REGISTRY_DATABASE_URL") or f"sqlite://{var_dir / 'registry.sqlite3'}"
+        )
+        storage_dir = Path(env.get("REGISTRY_STORAGE_DIR") or var_dir / "files").resolve()
+        try:
+            max_mb = float(env.get("REGISTRY_MAX_UPLOAD_MB", "50"))
+        except ValueError:
+            raise SettingsError("REGISTRY_MAX_UPLOAD_MB must be a number of megabytes") from None
+        if max_mb <= 0:
+            raise SettingsError("REGISTRY_MAX_UPLOAD_MB must be positive")
+        secret = env.get("REGISTRY_SECRET_KEY") or _stored_secret(var_dir)
+        if len(secret) < 16:
+            raise SettingsError("REGISTRY_SECRET_KEY must be at least 16 characters long")
+        return cls(
+            database_url=database_url,
+            storage_dir=storage_dir,
+            secret_key=secret,
+            var_dir=var_dir,
+            max_upload_bytes=int(max_mb * 1024 * 1024),
+            https_only=env.get("REGISTRY_HTTPS_ONLY", "0").lower() in {"1", "true", "yes"},
+        )
+
+    @classmethod
+    def documented(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def _stored_secret(var_dir: Path) -> str:
+    """Read the generated secret, creating it (mode 0600) on first run."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secret)
+    return secret
