@@ -192,7 +192,7 @@ async def _store_extraction(agreement: Agreement, extraction: Extraction, conn: 
 
 async def _reopen_review(actor: Actor, app_id: int, conn: Any) -> None:
     """A new agreement puts a requested, denied or expired app back in review."""
-    record = await AppStatusRecord.get(app_id=app_id, district_id=actor.district_id).using_db(conn)
+    record = await AppStatusRecord.get(app_id=app_id, district_id=actor.district_id, using_db=conn)
     status = AppStatus(record.status)
     if status not in _REOPEN_FROM:
         return

@@ -12,11 +12,13 @@ from registry.events import record_event
 from registry.models import App, AppDataElement, AppRequest, AppStatusRecord, Vendor
 from registry.scoping import Actor, require_role
 from registry.status import PUBLISHED_STATUSES, AppStatus, RequestStatus, Role
-from registry.taxonomy import DATA_ELEMENT_IDS
+from registry.taxonomy import DATA_ELEMENT_IDS, data_element_name
 
 __all__ = [
+    "app_data_elements",
     "app_in_district",
     "create_app",
+    "decline_request",
     "get_or_create_vendor",
     "list_district_apps",
     "list_requests",
@@ -132,6 +134,13 @@ async def app_in_district(actor: Actor, app_id: int) -> App:
         raise NotFoundError("No such app in your district.")
     await app.fetch_related("vendor")
     return app
+
+
+async def app_data_elements(actor: Actor, app_id: int) -> list[tuple[str, str, str]]:
+    """(id, plain-language name, source) of the data elements of an app of the district."""
+    app = await app_in_district(actor, app_id)
+    rows = await AppDataElement.filter(app_id=app.id).order_by("element")
+    return [(r.element, data_element_name(r.element), r.source) for r in rows]
 
 
 async def list_district_apps(actor: Actor) -> list[AppStatusRecord]:

@@ -157,8 +157,11 @@ async def _load_app(
         )
     else:
         terms = DpaTerms(
-            vendor=spec.vendor, product=spec.name, district=district_name, **(spec.terms or {})
-        )  # type: ignore[arg-type]
+            vendor=spec.vendor,
+            product=spec.name,
+            district=district_name,
+            **(spec.terms or {}),  # type: ignore[arg-type]
+        )
         data = render_dpa(terms).encode()
         filename, kind, public = f"{slug}-dpa.txt", AgreementKind.STATE_DPA, True
     with contextlib.suppress(RegistryError):  # an unreadable demo policy leaves the app in review

@@ -7,8 +7,10 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from registry.models import AuditEvent
+from registry.scoping import Actor, require_role
+from registry.status import Role
 
-__all__ = ["record_event"]
+__all__ = ["list_events", "record_event"]
 
 
 async def record_event(
@@ -34,4 +36,19 @@ async def record_event(
         after=after,
         note=note,
         using_db=using_db,
+    )
+
+
+async def list_events(
+    actor: Actor, *, subject_type: str, subject_id: int, limit: int = 200
+) -> list[AuditEvent]:
+    """The district's audit trail for one subject, newest first (officers and admins)."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    return (
+        await AuditEvent.filter(
+            district_id=actor.district_id, subject_type=subject_type, subject_id=subject_id
+        )
+        .prefetch_related("actor")
+        .order_by("-id")
+        .limit(limit)
     )

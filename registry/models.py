@@ -5,6 +5,8 @@ Every row that belongs to a district carries `district` so that scoping is one f
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -186,8 +188,8 @@ class Extraction(Model):
     )
     extractor_version = fields.CharField(max_length=40)
     pages = fields.IntField()
-    warnings = fields.JSONField(default=list)
-    data_elements = fields.JSONField(default=list)
+    warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    data_elements: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -203,7 +205,7 @@ class Clause(Model):
     )
     label = fields.CharField(max_length=60)
     stance = fields.CharField(max_length=20)
-    attributes = fields.JSONField(default=dict)
+    attributes: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     text = fields.TextField()
     page = fields.IntField()
     start = fields.IntField(default=0)
@@ -227,7 +229,9 @@ class Finding(Model):
     severity = fields.CharField(max_length=20)
     outcome = fields.CharField(max_length=20)
     explanation = fields.TextField()
-    evidence = fields.JSONField(default=list)  # [{"page": int, "text": str}]
+    evidence: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(
+        default=list
+    )  # [{"page": int, "text": str}]
     override_outcome = fields.CharField(max_length=20, null=True)
     override_reason = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -274,8 +278,8 @@ class AuditEvent(Model):
     tag = fields.CharField(max_length=60)  # subject:action, e.g. app:status
     subject_type = fields.CharField(max_length=40)
     subject_id = fields.IntField()
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    after: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     note = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -114,7 +114,7 @@ async def public_listing(district_slug: str, query: str = "") -> PublicListing:
         if needle and needle not in f"{app.name} {app.vendor.name} {app.subjects}".lower():
             continue
         ids = tuple(sorted(elements.get(app.id, [])))
-        agreement = agreements.get(app.id)
+        latest = agreements.get(app.id)
         apps.append(
             PublicApp(
                 id=app.id,
@@ -129,13 +129,13 @@ async def public_listing(district_slug: str, query: str = "") -> PublicListing:
                 data_elements=ids,
                 data_element_names=tuple(data_element_name(i) for i in ids),
                 agreement=None
-                if agreement is None
+                if latest is None
                 else PublicAgreement(
-                    id=agreement.id,
-                    kind=agreement.kind.value,
-                    signed_on=agreement.signed_on,
-                    expires_on=agreement.expires_on,
-                    is_public=agreement.is_public,
+                    id=latest.id,
+                    kind=latest.kind.value,
+                    signed_on=latest.signed_on,
+                    expires_on=latest.expires_on,
+                    is_public=latest.is_public,
                 ),
             )
         )

@@ -1,1 +1,1 @@
-"""web."""
+"""The thin HTTP shell: Starlette pages and JSON over the registry's use cases."""

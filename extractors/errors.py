@@ -1,0 +1,87 @@
+"""Errors raised when a whole document cannot be read.
+
+    ExtractionError                      base; `code` is stable, `message` is for officers
+     ├── UnreadableDocumentError         "unreadable_document": corrupt or truncated PDF
+     ├── EncryptedDocumentError          "encrypted_document": password-protected PDF
+     ├── UnsupportedFormatError          "unsupported_format": neither PDF nor text
+     ├── EmptyDocumentError              "empty_document": no bytes, or no text on any page
+     └── PatternError                    "invalid_pattern": a shipped pattern file is broken
+
+A single page without text is not an error: it is a warning on the Extraction.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "EmptyDocumentError",
+    "EncryptedDocumentError",
+    "ExtractionError",
+    "PatternError",
+    "UnreadableDocumentError",
+    "UnsupportedFormatError",
+]
+
+
+class ExtractionError(Exception):
+    """Base class; `str(error)` is `message`: what happened and what to do about it."""
+
+    code: ClassVar[str] = "extraction_error"
+    default_message: ClassVar[str] = "The document could not be read."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class UnreadableDocumentError(ExtractionError):
+    code: ClassVar[str] = "unreadable_document"
+    default_message: ClassVar[str] = (
+        "The PDF is damaged or incomplete and could not be read. Ask the vendor for a fresh "
+        "copy, or download it again and re-upload it."
+    )
+
+
+class EncryptedDocumentError(ExtractionError):
+    code: ClassVar[str] = "encrypted_document"
+    default_message: ClassVar[str] = (
+        "The PDF is password-protected, so its text cannot be read. Ask the vendor for a copy "
+        "without a password, or open it, print it to a new PDF, and upload that."
+    )
+
+
+class UnsupportedFormatError(ExtractionError):
+    code: ClassVar[str] = "unsupported_format"
+    default_message: ClassVar[str] = (
+        "This file is neither a PDF nor a text document. Upload the agreement as a PDF or a "
+        "text file."
+    )
+
+    def __init__(self, message: str | None = None, *, detected: str | None = None) -> None:
+        self.detected = detected
+        if message is None and detected is not None:
+            message = (
+                f"This looks like {detected}, not an agreement. Upload the agreement as a PDF "
+                "or a text file."
+            )
+        super().__init__(message)
+
+
+class EmptyDocumentError(ExtractionError):
+    code: ClassVar[str] = "empty_document"
+    default_message: ClassVar[str] = (
+        "The document contains no readable text. If it is a scan, it needs OCR (text "
+        "recognition) first: ask the vendor for a text PDF or run it through OCR."
+    )
+
+
+class PatternError(ExtractionError):
+    """A shipped pattern file is invalid: a packaging bug, raised when the pipeline is built."""
+
+    code: ClassVar[str] = "invalid_pattern"
+
+    def __init__(self, message: str, *, file: str, line: int) -> None:
+        self.file = file
+        self.line = line
+        super().__init__(f"{file}:{line}: {message}")
