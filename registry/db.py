@@ -38,11 +38,17 @@ async def upgrade(database_url: str) -> None:
 
 @asynccontextmanager
 async def open_db(database_url: str, *, migrate_first: bool = True) -> AsyncIterator[None]:
-    """Open the ORM for the duration of the block (schema brought up to date first)."""
+    """Open the ORM for the duration of the block (schema brought up to date first).
+
+    The context is also made the global fallback: under uvicorn the lifespan runs in another
+    task than the requests, and Tortoise 1.x otherwise keeps connections per task context.
+    """
     if migrate_first:
         await upgrade(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    context = await Tortoise.init(
+        config=tortoise_config(database_url), _enable_global_fallback=True
+    )
     try:
         yield
     finally:
-        await connections.close_all()
+        await context.close_connections()
