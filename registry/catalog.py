@@ -97,7 +97,25 @@ async def create_app(
                 after={"status": record.status.value},
             )
         await _add_elements(app, data_elements, source="manual")
+        await _accept_requests(actor, app)
     return app
+
+
+async def _accept_requests(actor: Actor, app: App) -> None:
+    """Open teacher requests for an app of that name are answered by its review."""
+    requests = await AppRequest.filter(
+        district_id=actor.district_id, status=RequestStatus.OPEN, name__iexact=app.name
+    )
+    for request in requests:
+        await AppRequest.filter(id=request.id).update(status=RequestStatus.ACCEPTED, app_id=app.id)
+        await record_event(
+            "request:accept",
+            subject_type="request",
+            subject_id=request.id,
+            district_id=actor.district_id,
+            actor_id=actor.user_id,
+            after={"status": RequestStatus.ACCEPTED.value, "app_id": app.id},
+        )
 
 
 async def _add_elements(app: App, elements: Iterable[str], *, source: str) -> None:

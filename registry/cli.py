@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RegistryError, SettingsError, PolicyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except BrokenPipeError:  # `registry check ... | head`: the reader left; not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,7 +157,8 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return result
     print(f"{args.file}: " + ", ".join(f"{p.id} {p.version}" for p in packs))
-    for finding in report.findings:
+    order = {"fail": 0, "needs_review": 1, "missing": 2, "pass": 3}
+    for finding in sorted(report.findings, key=lambda f: order.get(str(f.outcome), 9)):
         data_ = finding.to_json()
         pages = sorted({e["page"] for e in data_["evidence"]})
         where = f" (page {', '.join(map(str, pages))})" if pages else ""

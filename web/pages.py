@@ -41,6 +41,7 @@ __all__ = [
     "app_page",
     "change_status",
     "create_app",
+    "decline_request",
     "desk",
     "home",
     "login",
@@ -283,6 +284,12 @@ async def override_finding(request: Request) -> Response:
     )
     agreement_id = finding.agreement_id  # type: ignore[attr-defined]
     return _see_other(f"/agreements/{agreement_id}#finding-{finding.id}")
+
+
+async def decline_request(request: Request) -> Response:
+    actor = await require_actor(request)
+    await catalog.decline_request(actor, _path_int(request, "request_id"))
+    return _see_other("/desk#requests")
 
 
 # -- teacher -------------------------------------------------------------------------------

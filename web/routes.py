@@ -37,6 +37,12 @@ routes: list[BaseRoute] = [
     Route("/apps", pages.search_apps, methods=["GET"], name="search"),
     Route("/requests", pages.requests_page, methods=["GET"], name="requests"),
     Route("/requests", pages.request_app, methods=["POST"], name="request_app"),
+    Route(
+        "/requests/{request_id:int}/decline",
+        pages.decline_request,
+        methods=["POST"],
+        name="decline_request",
+    ),
     # public (no login); the .json route must come before the page route
     Route("/d/{slug}.json", public.district_json, methods=["GET"], name="public_json"),
     Route("/d/{slug}", public.district_page, methods=["GET"], name="public"),

@@ -119,3 +119,26 @@ async def test_expired_agreement_expires_approved_app(orm):
     assert (await AppStatusRecord.get(app_id=app.id)).status == AppStatus.EXPIRED
     assert await reviews.expire_due(today) == []
     assert (await publish.public_listing(district.slug)).apps == ()
+
+
+async def test_request_is_accepted_by_adding_the_app_or_declined(orm):
+    from registry.models import AppRequest, AuditEvent
+    from registry.status import RequestStatus
+
+    district = await make_district()
+    officer = await make_actor(district, Role.PRIVACY_OFFICER)
+    teacher = await make_actor(district, Role.TEACHER)
+    padlet = await catalog.request_app(teacher, name="Padlet")
+    canva = await catalog.request_app(teacher, name="Canva")
+    app = await catalog.create_app(officer, name="padlet", vendor_name="Wallwisher")
+    padlet = await AppRequest.get(id=padlet.id)
+    assert padlet.status == RequestStatus.ACCEPTED
+    assert padlet.app_id == app.id
+    with pytest.raises(PermissionDeniedError):
+        await catalog.decline_request(teacher, canva.id)
+    await catalog.decline_request(officer, canva.id)
+    assert (await AppRequest.get(id=canva.id)).status == RequestStatus.DECLINED
+    with pytest.raises(NotFoundError):  # already decided
+        await catalog.decline_request(officer, canva.id)
+    tags = await AuditEvent.filter(subject_type="request").values_list("tag", flat=True)
+    assert sorted(tags) == ["request:accept", "request:create", "request:create", "request:decline"]

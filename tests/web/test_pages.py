@@ -321,3 +321,19 @@ async def test_request_urls_are_not_rendered_as_script_links(
     desk = await client.get("/desk")
     assert "Sneaky" in desk.text
     assert 'href="javascript:' not in desk.text
+
+
+async def test_officer_declines_a_request_from_the_desk(client: httpx.AsyncClient) -> None:
+    officer = await officer_client(client)
+    teacher = await teacher_of(officer)
+    request = await catalog.request_app(teacher, name="Padlet", reason="walls")
+    desk = await client.get("/desk")
+    assert "Padlet" in desk.text
+    token = await csrf_from(client, "/desk")
+    refused = await client.post(f"/requests/{request.id}/decline", data={})
+    assert refused.status_code == 403
+    response = await client.post(f"/requests/{request.id}/decline", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "Padlet" not in (await client.get("/desk")).text
+    mine = await catalog.list_requests(teacher)
+    assert mine[0].status.value == "declined"
