@@ -3,11 +3,7 @@ the same bytes are recognised; every query is scoped to the actor's district."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
 
 from registry import agreements, catalog
 from registry.demo_agreements import DpaTerms, render_dpa
@@ -24,23 +20,11 @@ from registry.models import (
 from registry.status import AgreementKind, Role
 from registry.storage import InMemoryFileStorage
 from tests.conftest import make_actor, make_district
+from tests.documents import make_pdf
 
 pytestmark = pytest.mark.anyio
 
 LIMIT = 5 * 1024 * 1024
-
-
-def pdf_bytes(pages: list[list[str]]) -> bytes:
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=letter)
-    for lines in pages:
-        y = 720
-        for line in lines:
-            pdf.drawString(72, y, line)
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
 
 
 async def setup_app(state: str = "NY", slug: str = "springfield"):
@@ -65,7 +49,7 @@ async def upload(officer, app, data, storage, filename="dpa.pdf"):
 async def test_thirty_day_breach_fails_new_york_rule_with_page(orm):
     officer, app = await setup_app()
     storage = InMemoryFileStorage()
-    data = pdf_bytes(
+    data = make_pdf(
         [
             ["Student Data Privacy Agreement", "Provider shall not sell Student Data."],
             ["Provider shall notify the district of a breach within 30 days."],

@@ -8,7 +8,7 @@ import pytest
 
 from registry.cli import main
 from registry.demo_agreements import DpaTerms, render_dpa
-from tests.registry.test_agreements import pdf_bytes
+from tests.documents import make_pdf
 
 THIRTY_DAYS = [
     ["Student Data Privacy Agreement", "Provider shall not sell Student Data."],
@@ -19,7 +19,7 @@ THIRTY_DAYS = [
 @pytest.fixture
 def breach_pdf(tmp_path):
     path = tmp_path / "thirty-days.pdf"
-    path.write_bytes(pdf_bytes(THIRTY_DAYS))
+    path.write_bytes(make_pdf(THIRTY_DAYS))
     return path
 
 

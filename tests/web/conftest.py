@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
 from starlette.types import ASGIApp
 
 from registry.settings import Settings
@@ -54,16 +51,3 @@ async def sign_in(
     return await client.post(
         "/login", data={"email": email, "password": password, "csrf_token": token}
     )
-
-
-def pdf_bytes(pages: list[list[str]]) -> bytes:
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=letter)
-    for lines in pages:
-        y = 720
-        for line in lines:
-            pdf.drawString(72, y, line)
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buf.getvalue()

@@ -14,7 +14,8 @@ from registry.models import District
 from registry.scoping import Actor
 from registry.status import AppStatus, Role
 from tests.conftest import make_actor, make_district
-from tests.web.conftest import csrf_from, new_client, pdf_bytes, sign_in
+from tests.documents import make_pdf
+from tests.web.conftest import csrf_from, new_client, sign_in
 
 pytestmark = pytest.mark.anyio
 
@@ -91,7 +92,7 @@ async def test_full_journey(web_app: ASGIApp, client: httpx.AsyncClient) -> None
     )
     app_url = created.headers["location"]
     app_id = int(app_url.rsplit("/", 1)[1])
-    data = pdf_bytes(
+    data = make_pdf(
         [
             ["Student Data Privacy Agreement", BREACH_30],
             ["Provider shall not sell Student Data.", GOVERNING_NY],
@@ -220,7 +221,7 @@ async def test_officer_of_other_district_gets_404(
     uploaded = await client.post(
         f"/apps/{app.id}/agreements",
         data={"csrf_token": token, "kind": "ndpa"},
-        files={"file": ("dpa.pdf", pdf_bytes([[BREACH_30, GOVERNING_NY]]), "application/pdf")},
+        files={"file": ("dpa.pdf", make_pdf([[BREACH_30, GOVERNING_NY]]), "application/pdf")},
     )
     assert uploaded.status_code == 303, uploaded.text
     agreement_url = uploaded.headers["location"]

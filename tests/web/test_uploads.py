@@ -9,7 +9,8 @@ from registry import catalog
 from registry.models import Agreement, App
 from registry.status import Role
 from tests.conftest import make_actor, make_district
-from tests.web.conftest import csrf_from, pdf_bytes, sign_in
+from tests.documents import make_pdf
+from tests.web.conftest import csrf_from, sign_in
 
 pytestmark = pytest.mark.anyio
 
@@ -56,7 +57,7 @@ async def test_unreadable_upload_is_422_with_message(
 
 async def test_duplicate_upload_is_409(client: httpx.AsyncClient) -> None:
     app, token = await _setup(client)
-    data = pdf_bytes([["Provider shall notify the district of a breach within 30 days."]])
+    data = make_pdf([["Provider shall notify the district of a breach within 30 days."]])
     first = await _upload(client, app, token, data)
     assert first.status_code == 303, first.text
     again = await _upload(client, app, token, data, "copy.pdf")
@@ -85,7 +86,7 @@ async def test_upload_without_file_or_with_bad_date(client: httpx.AsyncClient) -
     bad_date = await client.post(
         f"/apps/{app.id}/agreements",
         data={"csrf_token": token, "kind": "ndpa", "signed_on": "yesterday"},
-        files={"file": ("dpa.pdf", pdf_bytes([["Hello"]]), "application/pdf")},
+        files={"file": ("dpa.pdf", make_pdf([["Hello"]]), "application/pdf")},
     )
     assert bad_date.status_code == 422
     assert "signing date is not a date" in bad_date.text
