@@ -19,6 +19,8 @@ from registry.db import open_db, upgrade
 from registry.demo import DEMO_SLUG, DEMO_USERS, load_demo
 from registry.errors import RegistryError
 from registry.models import District
+from registry.recheck import recheck
+from registry.rules_cli import add_rules_commands
 from registry.runtime import open_runtime
 from registry.settings import Settings, SettingsError
 from registry.status import AgreementKind, Role
@@ -69,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--under-13", action="store_true", help="the app is used by children under 13")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_check)
+
+    add_rules_commands(sub)
+
+    p = sub.add_parser("recheck", help="re-check stored agreements against the current packs")
+    p.add_argument("--district", help="only this district (slug)")
+    p.add_argument("--dry-run", action="store_true", help="report the changes, store nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=lambda a: asyncio.run(_recheck(a)))
 
     db = sub.add_parser("db", help="database schema").add_subparsers(
         required=True, metavar="ACTION"
@@ -169,6 +179,19 @@ def _check(args: argparse.Namespace) -> int:
     summary = report.to_json()["summary"]
     print("result: " + ("PASS" if report.passed else "FAIL") + f" {summary}")
     return result
+
+
+async def _recheck(args: argparse.Namespace) -> int:
+    async with open_db(Settings.from_env().database_url):
+        report = await recheck(district_slug=args.district, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+        return EXIT_OK
+    for c in report.changes:
+        print(f"{c.district}  {c.app}  {c.rule}: {c.old or '-'} -> {c.new or '-'}")
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{report.agreements} agreements re-checked, {report.changed_agreements} {verb}")
+    return EXIT_OK
 
 
 async def _db_upgrade() -> int:

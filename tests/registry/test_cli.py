@@ -93,3 +93,29 @@ def test_missing_file_and_unknown_state_exit_2(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "nope.pdf")]) == 2
     assert main(["check", str(tmp_path / "nope.pdf"), "--state", "ZZ"]) == 2
     assert "no rule pack for ZZ" in capsys.readouterr().err
+
+
+def test_rules_test_runs_every_shipped_case(capsys):
+    assert main(["rules", "test"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    passed, failed = (int(n.split()[0]) for n in last.split(", "))
+    assert passed > 20
+    assert failed == 0
+
+
+def test_rules_lint_reports_file_and_line(tmp_path, capsys):
+    pack = tmp_path / "bad"
+    (pack / "law").mkdir(parents=True)
+    (pack / "pack.yaml").write_text(
+        "id: bad\ntitle: Bad\nversion: 1.0.0\neffective: 2026-01-01\njurisdiction: US-NY\n"
+    )
+    (pack / "law" / "rule.yaml").write_text(
+        "id: bad.law.rule\ntitle: T\nseverity: blocker\nlabels: [data_sale]\n"
+        "citation: {law: L, section: S}\nexplanation: E\n"
+        "check: {clause: {label: data_sale, stance: [prohibits]}}\nsevertiy: major\n"
+    )
+    assert main(["rules", "lint", str(pack)]) == 1
+    err = capsys.readouterr().err
+    assert "rule.yaml:8" in err
+    assert "severtiy" in err
+    assert main(["rules", "lint", "policies/packs/us-ny"]) == 0
