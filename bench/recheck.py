@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors import extract  # noqa: E402
-from policies import Context, load_pack, pack_for_state  # noqa: E402
 from tortoise import Tortoise, connections  # noqa: E402
 
+from extractors import extract  # noqa: E402
+from policies import Context, load_pack, pack_for_state  # noqa: E402
 from registry import db, recheck  # noqa: E402
 from registry.checking import evaluate_packs  # noqa: E402
 from registry.demo_agreements import DpaTerms, render_dpa  # noqa: E402
@@ -72,9 +72,14 @@ async def populate(n: int, samples) -> None:
     await Agreement.bulk_create(
         [
             Agreement(
-                district=district, app=apps[i % len(apps)], vendor=vendor, file=files[i],
-                filename=f"{i}.pdf", kind="state_dpa", extraction_state="done",
-            )  # fmt: skip
+                district=district,
+                app=apps[i % len(apps)],
+                vendor=vendor,
+                file=files[i],
+                filename=f"{i}.pdf",
+                kind="state_dpa",
+                extraction_state="done",
+            )
             for i in range(n)
         ],
         batch_size=2000,
@@ -90,10 +95,14 @@ async def populate(n: int, samples) -> None:
         for c in samples[i % len(samples)]:
             clauses.append(
                 Clause(
-                    extraction=ext, label=c.label, stance=c.stance,
-                    attributes=dict(c.attributes), text=c.text, page=c.page,
+                    extraction=ext,
+                    label=c.label,
+                    stance=c.stance,
+                    attributes=dict(c.attributes),
+                    text=c.text,
+                    page=c.page,
                     confidence=c.confidence,
-                )  # fmt: skip
+                )
             )
     await Clause.bulk_create(clauses, batch_size=5000)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from spacy.language import Language
 from tortoise.transactions import in_transaction
 
 from extractors import Extraction, ExtractionError, extract
+from extractors.sandbox import extract_isolated
 from policies import Context
 from registry.catalog import app_in_district
 from registry.checking import evaluate_packs, packs_for_state
@@ -36,7 +38,16 @@ from registry.scoping import Actor, require_role
 from registry.status import AgreementKind, AppStatus, ExtractionState, Role, check_transition
 from registry.storage import FileStorage, sha256_of
 
-__all__ = ["get_agreement", "list_agreements", "media_type_of", "upload_agreement"]
+__all__ = ["ReadLimits", "get_agreement", "list_agreements", "media_type_of", "upload_agreement"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadLimits:
+    """Bounds for reading one uploaded document in a worker process."""
+
+    timeout: float
+    memory_bytes: int
+
 
 _REOPEN_FROM = {AppStatus.REQUESTED, AppStatus.DENIED, AppStatus.EXPIRED}
 
@@ -58,11 +69,14 @@ async def upload_agreement(
     signed_on: date | None = None,
     expires_on: date | None = None,
     is_public: bool = False,
+    limits: ReadLimits | None = None,
 ) -> Agreement:
     """Read, check and store an agreement for an app of the actor's district.
 
     Unreadable files raise InvalidUploadError and leave no rows behind but the audit event
     of the rejected upload. The same bytes for the same app raise DuplicateUploadError.
+    With `limits`, the document is read in a worker process bounded in time and memory
+    (what the server does); without, in a thread (tests and trusted demo files).
     """
     require_role(actor, Role.PRIVACY_OFFICER)
     app = await app_in_district(actor, app_id)
@@ -85,9 +99,20 @@ async def upload_agreement(
             agreement_id=duplicate.id,
         )
     try:
-        extraction = await anyio.to_thread.run_sync(
-            lambda: extract(data, filename=filename, nlp=nlp)
-        )
+        if limits is None:
+            extraction = await anyio.to_thread.run_sync(
+                lambda: extract(data, filename=filename, nlp=nlp)
+            )
+        else:
+            extraction = await anyio.to_thread.run_sync(
+                lambda: extract_isolated(
+                    data,
+                    filename=filename,
+                    timeout=limits.timeout,
+                    memory_bytes=limits.memory_bytes,
+                ),
+                abandon_on_cancel=True,
+            )
     except ExtractionError as exc:
         await record_event(
             "agreement:upload_rejected",

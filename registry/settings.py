@@ -34,6 +34,10 @@ SETTINGS_HELP: dict[str, str] = {
     ),
     "REGISTRY_MAX_UPLOAD_MB": "Largest accepted upload, in megabytes. Default: 50",
     "REGISTRY_HTTPS_ONLY": "Set to 1 behind HTTPS so session cookies are marked Secure. Default: 0",
+    "REGISTRY_READ_TIMEOUT_S": (
+        "Seconds one uploaded document may take to read (in a worker process). Default: 120"
+    ),
+    "REGISTRY_READ_MEMORY_MB": "Memory one document's reader may use, in MB. Default: 2048",
 }
 
 
@@ -47,6 +51,8 @@ class Settings:
     var_dir: Path
     max_upload_bytes: int = 50 * 1024 * 1024
     https_only: bool = False
+    read_timeout: float = 120.0
+    read_memory_bytes: int = 2048 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +69,15 @@ class Settings:
             raise SettingsError("REGISTRY_MAX_UPLOAD_MB must be a number of megabytes") from None
         if max_mb <= 0:
             raise SettingsError("REGISTRY_MAX_UPLOAD_MB must be positive")
+        try:
+            read_timeout = float(env.get("REGISTRY_READ_TIMEOUT_S", "120"))
+            read_memory_mb = int(env.get("REGISTRY_READ_MEMORY_MB", "2048"))
+        except ValueError:
+            raise SettingsError(
+                "REGISTRY_READ_TIMEOUT_S and REGISTRY_READ_MEMORY_MB must be numbers"
+            ) from None
+        if read_timeout <= 0 or read_memory_mb < 256:
+            raise SettingsError("The read timeout must be positive and the memory at least 256 MB")
         secret = env.get("REGISTRY_SECRET_KEY") or _stored_secret(var_dir)
         if len(secret) < 16:
             raise SettingsError("REGISTRY_SECRET_KEY must be at least 16 characters long")
@@ -73,6 +88,8 @@ class Settings:
             var_dir=var_dir,
             max_upload_bytes=int(max_mb * 1024 * 1024),
             https_only=env.get("REGISTRY_HTTPS_ONLY", "0").lower() in {"1", "true", "yes"},
+            read_timeout=read_timeout,
+            read_memory_bytes=read_memory_mb * 1024 * 1024,
         )
 
     @classmethod

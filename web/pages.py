@@ -204,6 +204,10 @@ async def upload(request: Request) -> Response:
             signed_on=data.signed_on,
             expires_on=data.expires_on,
             is_public=data.is_public,
+            limits=agreements.ReadLimits(
+                timeout=runtime.settings.read_timeout,
+                memory_bytes=runtime.settings.read_memory_bytes,
+            ),
         )
     except DuplicateUploadError as exc:
         return await _render_app(

@@ -134,3 +134,23 @@ async def test_other_district_cannot_see_or_upload(orm):
     assert await agreements.list_agreements(officer_b, app.id) == []
     loaded = await agreements.get_agreement(officer_a, agreement.id)
     assert loaded.app.name == "MathQuest"
+
+
+async def test_reader_past_its_limits_is_stopped_and_nothing_is_stored(orm):
+    officer, app = await setup_app()
+    data = make_pdf([["Provider shall not sell Student Data."]])
+    tight = agreements.ReadLimits(timeout=30, memory_bytes=150 * 1024 * 1024)
+    with pytest.raises(InvalidUploadError) as info:
+        await agreements.upload_agreement(
+            officer, app_id=app.id, data=data, filename="dpa.pdf", kind=AgreementKind.NDPA,
+            storage=InMemoryFileStorage(), max_bytes=LIMIT, limits=tight,
+        )  # fmt: skip
+    assert info.value.reason == "resource_limit"
+    assert "too long or needed too much memory" in info.value.message
+    assert await Agreement.all().count() == 0
+    roomy = agreements.ReadLimits(timeout=60, memory_bytes=2 * 1024**3)
+    agreement = await agreements.upload_agreement(
+        officer, app_id=app.id, data=data, filename="dpa.pdf", kind=AgreementKind.NDPA,
+        storage=InMemoryFileStorage(), max_bytes=LIMIT, limits=roomy,
+    )  # fmt: skip
+    assert await Clause.filter(extraction__agreement_id=agreement.id, label="data_sale").exists()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from policies import load_pack, pack_for_state
 
+from policies import load_pack, pack_for_state
 from registry import agreements, catalog, recheck, reviews
 from registry.models import AuditEvent, Finding
 from registry.status import AgreementKind, Role
