@@ -37,7 +37,8 @@ def _case_params() -> list[object]:
 def test_packs_are_shipped():
     assert {"us-ca", "us-ny"} <= set(PACKS)
     for pack in PACKS.values():
-        assert len(pack.rules) >= 5, pack.id
+        # Ohio SB 29 has only four contract terms checkable from clause labels.
+        assert len(pack.rules) >= (4 if pack.id == "us-oh" else 5), pack.id
 
 
 def test_every_rule_file_is_loaded():
