@@ -1,4 +1,7 @@
-"""Read edtech privacy agreements (PDF or text) and find labelled clauses and data elements.
+"""Read edtech privacy agreements and find labelled clauses and data elements.
+
+Formats are sniffed from the bytes: PDF, Word (.docx), web pages (HTML) and plain text or
+Markdown.
 
 Pure library: bytes in, an `Extraction` out. No ORM, no web, no environment.
 """
@@ -51,7 +54,7 @@ __all__ = [  # noqa: RUF022
 ]
 
 # Bump when patterns, stance rules or attribute parsers change: stored extractions record it.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 _default_nlp: Language | None = None
 _default_lock = threading.Lock()

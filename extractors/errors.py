@@ -1,9 +1,9 @@
 """Errors raised when a whole document cannot be read.
 
     ExtractionError                      base; `code` is stable, `message` is for officers
-     ├── UnreadableDocumentError         "unreadable_document": corrupt or truncated PDF
+     ├── UnreadableDocumentError         "unreadable_document": corrupt or truncated PDF/DOCX
      ├── EncryptedDocumentError          "encrypted_document": password-protected PDF
-     ├── UnsupportedFormatError          "unsupported_format": neither PDF nor text
+     ├── UnsupportedFormatError          "unsupported_format": not PDF, DOCX, HTML or text
      ├── EmptyDocumentError              "empty_document": no bytes, or no text on any page
      └── PatternError                    "invalid_pattern": a shipped pattern file is broken
 
@@ -54,16 +54,16 @@ class EncryptedDocumentError(ExtractionError):
 class UnsupportedFormatError(ExtractionError):
     code: ClassVar[str] = "unsupported_format"
     default_message: ClassVar[str] = (
-        "This file is neither a PDF nor a text document. Upload the agreement as a PDF or a "
-        "text file."
+        "This file is not a PDF, Word (.docx), web page (HTML) or text document. Upload the "
+        "agreement as a PDF, Word (.docx) or text file."
     )
 
     def __init__(self, message: str | None = None, *, detected: str | None = None) -> None:
         self.detected = detected
         if message is None and detected is not None:
             message = (
-                f"This looks like {detected}, not an agreement. Upload the agreement as a PDF "
-                "or a text file."
+                f"This looks like {detected}, not an agreement. Upload the agreement as a PDF, "
+                "Word (.docx) or text file."
             )
         super().__init__(message)
 

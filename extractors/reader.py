@@ -6,6 +6,8 @@ from extractors.errors import EmptyDocumentError, UnsupportedFormatError
 from extractors.pdf import read_pdf_pages
 from extractors.text import read_text_pages
 from extractors.types import Page
+from extractors.webpage import is_html, read_html_pages
+from extractors.word import is_docx, read_docx_pages
 
 __all__ = ["no_text_warning", "read_pages", "sniff"]
 
@@ -18,7 +20,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
     (b"BM", "a BMP image"),
-    (b"PK\x03\x04", "a ZIP archive (or a Word/Office document)"),
     (b"PK\x05\x06", "an empty ZIP archive"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel (OLE) document"),
     (b"{\\rtf", "an RTF document"),
@@ -34,10 +35,18 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 def sniff(data: bytes) -> str:
-    """ "pdf" or "text"; raises UnsupportedFormatError for known binary formats."""
+    """ "pdf", "docx", "html" or "text"; raises UnsupportedFormatError for known binary formats."""
     head = data.lstrip(b" \t\r\n\x00\x0c")[:1024]
     if head.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if is_docx(data):
+            return "docx"
+        raise UnsupportedFormatError(
+            "This looks like a ZIP archive, not a Word (.docx) document or an agreement. "
+            "Unzip it and upload the agreement itself as a PDF, Word (.docx) or text file.",
+            detected="a ZIP archive",
+        )
     for magic, name in _MAGIC:
         if data.startswith(magic):
             raise UnsupportedFormatError(detected=name)
@@ -45,6 +54,8 @@ def sniff(data: bytes) -> str:
         raise UnsupportedFormatError(detected="a video or HEIC image")
     if data[:4] == b"RIFF":
         raise UnsupportedFormatError(detected="an audio, video or WebP file")
+    if is_html(data):
+        return "html"
     return "text"
 
 
@@ -58,10 +69,26 @@ def read_pages(data: bytes, *, filename: str | None = None) -> tuple[Page, ...]:
         raise EmptyDocumentError(
             "The file is empty: it has no content. Upload the agreement again."
         )
-    if sniff(data) == "pdf":
+    kind = sniff(data)
+    if kind == "pdf":
         pages = read_pdf_pages(data)
         if not any(p.text.strip() for p in pages):
             raise EmptyDocumentError()
+        return pages
+    if kind == "docx":
+        pages = read_docx_pages(data)
+        if not any(p.text.strip() for p in pages):
+            raise EmptyDocumentError(
+                "The Word document contains no text. Check that the right file was uploaded."
+            )
+        return pages
+    if kind == "html":
+        pages = read_html_pages(data)
+        if not any(p.text.strip() for p in pages):
+            raise EmptyDocumentError(
+                "The web page has no main text (only menus, banners or scripts). Save the "
+                "policy page as PDF from the browser, or paste its text into a text file."
+            )
         return pages
     return read_text_pages(data)
 

@@ -30,7 +30,7 @@ class ResourceLimitError(ExtractionError):
     default_message: ClassVar[str] = (
         "The document took too long or needed too much memory to read, so reading was "
         "stopped. It may be damaged or built to overload readers; ask the vendor for a "
-        "plain PDF or text copy."
+        "plain PDF, Word or text copy."
     )
 
 
