@@ -30,6 +30,7 @@ from tortoise import Tortoise, connections  # noqa: E402
 from extractors import extract  # noqa: E402
 from policies import Context, load_pack, pack_for_state  # noqa: E402
 from registry import db, recheck  # noqa: E402
+from registry.agreements import clause_rows  # noqa: E402
 from registry.checking import evaluate_packs  # noqa: E402
 from registry.demo_agreements import DpaTerms, render_dpa  # noqa: E402
 from registry.models import (  # noqa: E402
@@ -90,20 +91,11 @@ async def populate(n: int, samples) -> None:
         batch_size=2000,
     )
     extractions = await Extraction.all().order_by("id")
-    clauses = []
-    for i, ext in enumerate(extractions):
-        for c in samples[i % len(samples)]:
-            clauses.append(
-                Clause(
-                    extraction=ext,
-                    label=c.label,
-                    stance=c.stance,
-                    attributes=dict(c.attributes),
-                    text=c.text,
-                    page=c.page,
-                    confidence=c.confidence,
-                )
-            )
+    clauses = [
+        row
+        for i, ext in enumerate(extractions)
+        for row in clause_rows(ext, samples[i % len(samples)])
+    ]
     await Clause.bulk_create(clauses, batch_size=5000)
 
 

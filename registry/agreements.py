@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,9 +11,11 @@ import anyio
 from spacy.language import Language
 from tortoise.transactions import in_transaction
 
+from extractors import Clause as ExtractedClause
 from extractors import Extraction, ExtractionError, extract
 from extractors.sandbox import extract_isolated
 from policies import Context
+from policies import Finding as PolicyFinding
 from registry.catalog import app_in_district
 from registry.checking import evaluate_packs, packs_for_state
 from registry.errors import (
@@ -38,7 +41,15 @@ from registry.scoping import Actor, require_role
 from registry.status import AgreementKind, AppStatus, ExtractionState, Role, check_transition
 from registry.storage import FileStorage, sha256_of
 
-__all__ = ["ReadLimits", "get_agreement", "list_agreements", "media_type_of", "upload_agreement"]
+__all__ = [
+    "ReadLimits",
+    "clause_rows",
+    "finding_row",
+    "get_agreement",
+    "list_agreements",
+    "media_type_of",
+    "upload_agreement",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,20 +159,9 @@ async def upload_agreement(
             using_db=conn,
         )
         await _store_extraction(agreement, extraction, conn)
-        for finding in findings:
-            await Finding.create(
-                agreement=agreement,
-                rule_id=finding.rule_id,
-                pack_id=finding.pack_id,
-                pack_version=finding.pack_version,
-                title=finding.title,
-                citation=finding.to_json()["citation"],
-                severity=str(finding.severity),
-                outcome=str(finding.outcome),
-                explanation=finding.explanation,
-                evidence=finding.to_json()["evidence"],
-                using_db=conn,
-            )
+        await Finding.bulk_create(
+            [finding_row(agreement.id, finding) for finding in findings], using_db=conn
+        )
         for element in extraction.data_elements:
             await AppDataElement.get_or_create(
                 app_id=app.id, element=element, defaults={"source": "extracted"}, using_db=conn
@@ -196,22 +196,46 @@ async def _store_extraction(agreement: Agreement, extraction: Extraction, conn: 
         data_elements=list(extraction.data_elements),
         using_db=conn,
     )
-    await Clause.bulk_create(
-        [
-            Clause(
-                extraction=row,
-                label=c.label,
-                stance=c.stance,
-                attributes=dict(c.attributes),
-                text=c.text,
-                page=c.page,
-                start=c.start,
-                end=c.end,
-                confidence=c.confidence,
-            )
-            for c in extraction.clauses
-        ],
-        using_db=conn,
+    await Clause.bulk_create(clause_rows(row, extraction.clauses), using_db=conn)
+
+
+def clause_rows(extraction: ExtractionRow, clauses: Iterable[ExtractedClause]) -> list[Clause]:
+    """Unsaved rows for the clauses an extraction found."""
+    return [
+        Clause(
+            extraction=extraction,
+            label=c.label,
+            stance=c.stance,
+            attributes=dict(c.attributes),
+            text=c.text,
+            page=c.page,
+            start=c.start,
+            end=c.end,
+            confidence=c.confidence,
+        )
+        for c in clauses
+    ]
+
+
+def finding_row(
+    agreement_id: int, finding: PolicyFinding, *, kept: Mapping[str, Any] | None = None
+) -> Finding:
+    """An unsaved row for an engine finding; `kept` carries an officer's earlier override."""
+    data = finding.to_json()
+    kept = kept or {}
+    return Finding(
+        agreement_id=agreement_id,
+        rule_id=finding.rule_id,
+        pack_id=finding.pack_id,
+        pack_version=finding.pack_version,
+        title=finding.title,
+        citation=data["citation"],
+        severity=data["severity"],
+        outcome=data["outcome"],
+        explanation=finding.explanation,
+        evidence=data["evidence"],
+        override_outcome=kept.get("override_outcome"),
+        override_reason=kept.get("override_reason") or "",
     )
 
 

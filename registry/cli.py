@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors import ExtractionError, extract
-from policies import Context, PolicyError, available_states, load_pack
+from policies import Context, PolicyError, available_states
 from registry import accounts
 from registry.checking import check_bytes, packs_for_state
 from registry.db import open_db, upgrade
@@ -147,8 +147,7 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREADABLE
-    packs = packs_for_state(args.state, [])
-    packs += tuple(load_pack(path) for path in args.pack)
+    packs = packs_for_state(args.state, args.pack)
     data = _read(args.file)
     if data is None:
         return EXIT_UNREADABLE

@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from policies import Context, Fact, Finding, Pack
+from registry.agreements import finding_row
 from registry.checking import evaluate_packs, packs_for_state
 from registry.models import Agreement, AuditEvent, Clause, District, Extraction
 from registry.models import Finding as FindingRow
@@ -167,25 +168,7 @@ async def _replace(
     rows: list[FindingRow] = []
     events: list[AuditEvent] = []
     for agreement_id, findings, old, changes in batch:
-        for finding in findings:
-            data = finding.to_json()
-            kept = old.get(finding.rule_id, {})
-            rows.append(
-                FindingRow(
-                    agreement_id=agreement_id,
-                    rule_id=finding.rule_id,
-                    pack_id=finding.pack_id,
-                    pack_version=finding.pack_version,
-                    title=finding.title,
-                    citation=data["citation"],
-                    severity=data["severity"],
-                    outcome=data["outcome"],
-                    explanation=finding.explanation,
-                    evidence=data["evidence"],
-                    override_outcome=kept.get("override_outcome"),
-                    override_reason=kept.get("override_reason") or "",
-                )
-            )
+        rows.extend(finding_row(agreement_id, f, kept=old.get(f.rule_id)) for f in findings)
         if changes:
             events.append(
                 AuditEvent(
