@@ -39,7 +39,7 @@ _DURATION = re.compile(
     r"(?:\s*\(\s*(?P<paren>\d+(?:\.\d+)?)\s*\))?"
     r"|(?P<digits>\d{1,3}(?:,\d{3})*(?:\.\d+)?))"
     # "[Number, e.g., 24]** hours" in templates; "72-hour period"
-    r"[\]\*\s-]*(?P<qual>calendar|business|working)?\s*"
+    r"[\]\*\s-]*(?P<qual>calendar|business|working|school|academic|fiscal|contract)?\s*"
     r"(?P<unit>hours?|hrs?|days?|weeks?|months?|years?)\b(?![ -]+(?:old|of age))",
     re.IGNORECASE,
 )
@@ -144,14 +144,35 @@ def _has(pattern: str) -> Callable[[str], bool]:
     return lambda text: compiled.search(text) is not None
 
 
-_NOTIFY_LEA = _has(r"\b(?:lea|district|school|educational agency|customer|institution)s?\b")
-_NOTIFY_PARENTS = _has(r"\b(?:parents?|guardians?|families|eligible students?|affected users?)\b")
+_NOTIFY_LEA = _has(
+    r"\b(?:lea|district|school|educational agency|customer|institution|client|organi[sz]ation"
+    r"|board|ea|center|centre|account holder|chief (?:technology|information|privacy) officer"
+    r"|cto|cio)s?\b"
+)
+_NOTIFY_PARENTS = _has(
+    r"\b(?:parents?|guardians?|families|eligible students?|affected (?:users?|individuals?"
+    r"|members?|students?|persons?|people|test-takers?))\b"
+)
 _NOTIFY_AUTH = _has(
     r"\b(?:law enforcement|authorit(?:y|ies)|attorney general|regulators?|"
     r"supervisory authorit|department of education|state agency)"
 )
-_IN_TRANSIT = _has(r"\bin[- ]transit\b|\btls\b|\bssl\b|\bhttps\b")
-_AT_REST = _has(r"\bat[- ]rest\b|\bencrypted (?:storage|databases?)\b")
+# Who receives the notice: the words right after a notifying verb.
+_NOTICE_TO = re.compile(
+    r"\b(?:notif(?:y|ies|ied|ying|ication)|notice|inform(?:s|ed)?|tell|alert|e-?mail|contact"
+    r"|report(?:s|ed)?|disclose the breach|let)\b(?P<to>[^.;]{0,70})",
+    re.IGNORECASE,
+)
+_IN_TRANSIT = _has(
+    r"\bin[- ]transit\b|\btls\b|\bssl\b|\bhttps\b|\bin motion\b|\bwhile (?:moving|travell?ing)"
+    r"|\bwhen (?:it is |they are )?(?:transmitted|sent)|\bduring transmission"
+    r"|\bover (?:public )?networks"
+)
+_AT_REST = _has(
+    r"\bat[- ]rest\b|\bencrypted (?:storage|databases?)\b"
+    r"|\b(?:while|when) (?:it is |they are )?stored"
+    r"|\bin storage\b|\bstored on\b"
+)
 _STANDARDS = (
     ("NIST CSF", _has(r"\bnist\b[^.;]{0,40}\b(?:csf|cybersecurity framework)\b")),
     ("NIST 800-171", _has(r"\b800-171\b")),
@@ -161,26 +182,77 @@ _STANDARDS = (
     ("SOC 2", _has(r"\bsoc\s*(?:2|ii)\b")),
     ("CIS Controls", _has(r"\bcis (?:critical security )?controls\b")),
 )
+_DISPOSAL = r"(?:destr|delet|dispos|eras|purg|return)"
 _CERTIFY = _has(
-    r"\bcertif(?:y|ies|ied|ication)\b|\bwritten (?:confirmation|notice of (?:the )?del)"
+    r"\bcertif(?:y|ies|ied|ication|icate)\b[^.;]{0,40}\b"
+    + _DISPOSAL
+    + r"|\b"
+    + _DISPOSAL
+    + r"\w*[^.;]{0,80}\bcertif(?:y|ies|ied|ication|icate)\b"
+    r"|\bconfirm\w*\b[^.;]{0,40}\b(?:" + _DISPOSAL + r"|in writing)"
+    r"|\bwritten (?:confirmation|notice of (?:the )?del)|\bsend\b[^.;]{0,40}\bconfirmation\b"
 )
 _TRIGGERS = (
-    ("termination", _has(r"\b(?:terminat\w*|expir\w*|end of (?:the|this)|conclusion of)")),
-    ("request", _has(r"\brequest(?:s|ed)?\b|\bdirect(?:s|ed|ion)\b|\binstruct")),
+    (
+        "termination",
+        _has(
+            r"\b(?:terminat\w*|expir\w*|end of (?:the|this|its|a|their|each)|conclusion of"
+            r"|completion of|(?:agreement|contract|license|licence|subscription|dpa|term|services?)"
+            r"\s+(?:ends|ended|is over)|when (?:this|the) \w+ ends|cancel\w*|non-?renew\w*"
+            r"|\bends? (?:its|their|the|this|your|a) (?:subscription|agreement|contract|licen[cs]e)"
+            r"|\b(?:order|program|programme|class|year|engagement|relationship)\s+ends\b"
+            r"|\bcloses? (?:the|its|a) (?:class|classroom|school|district|institutional))"
+        ),
+    ),
+    (
+        "request",
+        _has(
+            r"\brequest(?:s|ed)?\b|\bdirect(?:s|ed|ion)\b|\binstruct|\basks?\b|\btells? us\b"
+            r"|\b(?:close|delete|deactivate|remove)s? (?:your|their|his|her|the|an|its) account"
+            r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,30}\bdelete\b"
+        ),
+    ),
     ("no_longer_needed", _has(r"\bno longer (?:needed|necessary|required)\b|\bpurpose[^.;]*met")),
 )
 _FLOW_DOWN = _has(
-    r"\bbound by\b|\bsame (?:terms|obligations|restrictions)\b|\bno less (?:stringent|protective)"
-    r"|\bat least as (?:protective|stringent)|\bequivalent to\b|\bconsistent with (?:this|these)"
-    r"|\bflow[- ]down\b|\bcomply with (?:this|the terms of this)"
+    r"\bbound by\b|\bsame (?:terms|obligations|restrictions|protections|standards)\b"
+    r"|\bno less (?:stringent|protective|strict)|\bat least as (?:protective|stringent|strict|well)"
+    r"|\bequivalent to\b|\bconsistent with (?:this|these)|\bflow[- ]down\b"
+    r"|\bcomply with (?:this|the terms of this)|\bthe way (?:we|the \w+) do(?:es)?\b"
+    r"|\bcarry (?:forward|over)\b|\babide by\b|\bholding (?:it|them) to\b"
+    r"|\bbinds? (?:them|it|each \w+) to\b|\bbound in writing by\b|\bto the standard of\b"
+    r"|\bagrees? in writing to (?:the|this|these)\b|\bcarrying forward\b"
 )
-_LIST_AVAILABLE = _has(r"\blist of (?:its |our |all )?(?:sub-?processors|sub-?contractors)")
-_CONSENT = _has(r"\bconsent\b|\bopt[- ]in\b|\bagree(?:ment)? to the (?:changes|new)")
+_LIST_AVAILABLE = _has(
+    r"\blist(?:s|ing|ed)? (?:of )?(?:its |our |all |the |those |current |their )*"
+    r"(?:sub-?processors|sub-?contractors|service providers|vendors)"
+    r"|\bidentity of (?:each|every|all|its) (?:sub-?processors?|sub-?contractors?)"
+    r"|\b(?:name|identify) (?:of )?each (?:sub-?processor|sub-?contractor|service provider)"
+    r"|\b(?:sub-?processor|sub-?contractor|service provider)s? (?:list|are listed|is listed)\b"
+    r"|\blist of (?:our |its )?providers\b"
+)
+_CONSENT = _has(
+    r"\bconsent\b|\bopt[- ]in\b|\bagree(?:ment)? to the (?:changes|new)"
+    r"|\bsigned by (?:\w+ ){0,4}(?:both|each of the|all) parties|\bboth parties sign"
+    r"|\bmutual(?:ly)? (?:written )?agree|\bwritten (?:amendment|instrument) (?:\w+ )?signed"
+    r"|\bsignature of both parties|\bwriting signed by\b|\bwritten signature"
+)
 _NO_REID = _has(r"\bre-?identif")
 _SUCCESSOR_BOUND = _has(
-    r"\b(?:successor|acquir\w+|purchaser|new owner)\w*[^.;]{0,80}"
-    r"\b(?:bound|subject to|comply|honou?r)"
+    r"\b(?:successor|acquir(?:er|ing)|purchaser|new (?:owner|company|entity)|buyer|an entity)"
+    r"\w*[^.;]{0,100}"
+    r"\b(?:bound|subject to|compl(?:y|ies)|honou?r|keeps? (?:the|our|these)|assume"
+    r"|treat\b|abide|continue to protect|same (?:terms|protections)|agrees? (?:in writing )?to"
+    r"|follow)"
 )
+_SUCCESSOR_NOT_BOUND = _has(r"\bdeclines? to be bound|\bdue diligence\b")
+_ELSEWHERE = _has(
+    r"\bother countr|\bany (?:other )?country|\banywhere\b|\binternational(?:ly)? transfer"
+    r"|\bor (?:in )?canada|\b(?:ireland|singapore|japan|philippines|india|colombia|germany"
+    r"|united kingdom|australia|mexico|brazil|china|netherlands|france|israel|switzerland)\b"
+)
+_OUTSIDE = _has(r"\boutside (?:of )?(?:the )?(?:united states|u\.s|us|eu|european)")
+_ONLY_THERE = _has(r"\b(?:not|never|exclusively|only|solely)\b")
 _REGIONS = (
     ("US", _has(r"\bunited states\b|\bu\.s\.(?:a\.)?|\busa\b|\bthe us\b")),
     ("EU", _has(r"\beuropean (?:union|economic area)\b|\beea\b|\bthe eu\b")),
@@ -201,24 +273,32 @@ def _breach(text: str) -> dict[str, Any]:
             found["deadline_text"] = duration.text
         else:
             found["deadline_hours"] = duration.hours
-    notify = [
-        name
-        for name, test in (
-            ("lea", _NOTIFY_LEA),
-            ("parents", _NOTIFY_PARENTS),
-            ("authorities", _NOTIFY_AUTH),
-        )
-        if test(text)
-    ]
+    notify = _recipients(text)
     if notify:
         found["notify"] = notify
     return found
 
 
+def _recipients(text: str) -> list[str]:
+    """Who is told of a breach: the words after "notify", "notice to", "inform" ...;
+    the whole sentence when no such verb names anyone."""
+    tests = (("lea", _NOTIFY_LEA), ("parents", _NOTIFY_PARENTS), ("authorities", _NOTIFY_AUTH))
+    windows = [m["to"] for m in _NOTICE_TO.finditer(text)]
+    named = [name for name, test in tests if any(test(w) for w in windows)]
+    return named or [name for name, test in tests if test(text)]
+
+
+_RESPOND = re.compile(r"\brespond\w*\s+(?:to \w+ )?within\s*$", re.IGNORECASE)
+
+
 def _deletion(text: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    if (days := _days(text)) is not None:
-        found["period_days"] = days
+    for match in _DURATION.finditer(text):
+        if _RESPOND.search(text[max(0, match.start() - 30) : match.start()]):
+            continue  # "we will respond within 30 days": an answer, not the deletion
+        if (days := _days(match[0])) is not None:
+            found["period_days"] = days
+            break
     for name, test in _TRIGGERS:
         if test(text):
             found["trigger"] = name
@@ -254,6 +334,37 @@ def _number(name: str) -> Callable[[str], dict[str, Any]]:
     return parse
 
 
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+_END_DATE = re.compile(
+    r"\b(?:expir\w*|ends?|ending|terminat\w*|through|until|to)\s+(?:on\s+)?"
+    r"(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b",
+    re.IGNORECASE,
+)
+_WITHIN = re.compile(r"\bwithin\s*$", re.IGNORECASE)
+
+
+def _term(text: str) -> dict[str, Any]:
+    """`period_days` of the agreement (not a "within ..." deadline inside it), `expires_on`."""
+    found: dict[str, Any] = {}
+    for match in _DURATION.finditer(text):
+        if _WITHIN.search(text[max(0, match.start() - 12) : match.start()]):
+            continue
+        if (days := _days(match[0])) is not None:
+            found["period_days"] = days
+            break
+    if date := _END_DATE.search(text):
+        month = _MONTHS[date["month"].lower()]
+        found["expires_on"] = f"{date['year']}-{month:02d}-{int(date['day']):02d}"
+    return found
+
+
 def _governing_law(text: str) -> dict[str, Any]:
     state = parse_state(text)
     return {} if state is None else {"state": state}
@@ -267,10 +378,11 @@ def _policy_changes(text: str) -> dict[str, Any]:
 
 
 def _data_location(text: str) -> dict[str, Any]:
-    for region, test in _REGIONS:
-        if test(text):
-            return {"region": region}
-    return {}
+    """A region only when data stays in one: "in the US or Canada" names none."""
+    regions = [region for region, test in _REGIONS if test(text)]
+    if len(regions) != 1 or _ELSEWHERE(text) or (_OUTSIDE(text) and not _ONLY_THERE(text)):
+        return {}
+    return {"region": regions[0]}
 
 
 def _merge(*parsers: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
@@ -286,9 +398,11 @@ _PARSERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "parent_access": _number("deadline_days"),
     "subprocessors": _flags(flow_down=_FLOW_DOWN, list_available=_LIST_AVAILABLE),
     "policy_changes": _policy_changes,
-    "term": _number("period_days"),
+    "term": _term,
     "deidentified_data": _flags(no_reidentification=_NO_REID),
-    "merger_transfer": _flags(successor_bound=_SUCCESSOR_BOUND),
+    "merger_transfer": _flags(
+        successor_bound=lambda text: _SUCCESSOR_BOUND(text) and not _SUCCESSOR_NOT_BOUND(text)
+    ),
     "data_location": _data_location,
 }
 

@@ -1,75 +1,66 @@
-"""spaCy components: a legal-text sentencizer and the clause annotator (stance, attributes).
+"""spaCy components: a legal-text sentencizer and the clause annotator.
 
-Confidence of a clause is the confidence of its best pattern (0.9 strong wording, 0.6-0.75
-weak or ambiguous; set per pattern in patterns/<label>.jsonl), then lowered by 0.15 when the
-stance had to be guessed (mapped onto a stance the taxonomy allows, or "nothing herein
-prohibits"-style double negation), never below 0.3.
+The annotator decides, per sentence, which labels it carries by combining two witnesses: the
+span_ruler's pattern hits (patterns/<label>.jsonl, each with its own confidence) and the
+trained classifier's probabilities (extractors/model/). Confidence of a clause:
+
+- rule and model agree (a pattern hit and p >= `agree`): 1 - (1 - rule)(1 - p), at most 0.99;
+- model only (p >= `model_only`): p, at most 0.95 (below 0.5: marked for review);
+- rule only (the model disagrees): kept for strong patterns (confidence >= 0.85, or every
+  pattern when `keep_rule_only`), with the pattern's confidence halved, so below
+  `LOW_CONFIDENCE`: kept, but marked for review;
+- without a trained model: the pattern's confidence (the rules-only pipeline).
+
+Stance comes from the model; explicit wording read by stance.py (negation with an exception,
+"nothing herein prohibits", "only with the consent of", "provided that") overrides it. A stance
+the model and the wording disagree on, or that had to be guessed, lowers confidence by 0.15.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.pipeline import TextCategorizer
+from spacy.tokens import Doc, Span
 from thinc.types import Ints2d
 
 from extractors.attributes import attributes_for
-from extractors.stance import conditions_in, detect_stance, resolve_stance
+from extractors.nlp.model import clause_inputs, cues_of
+from extractors.nlp.sentences import sentence_starts
+from extractors.stance import conditions_in, detect_stance, explicit_stance, resolve_stance
+from extractors.taxonomy import ALLOWED_STANCES, LABELS
 
-__all__ = ["ClauseAnnotator", "ClauseHit", "legal_sentencizer"]
+__all__ = ["ClauseAnnotator", "ClauseHit", "Combine", "hits_of", "legal_sentencizer"]
 
+_T = TypeVar("_T")
 CLAUSES_KEY = "clauses"
 HITS_ATTR = "clause_hits"
 if not Doc.has_extension(HITS_ATTR):
     Doc.set_extension(HITS_ATTR, default=None)
 
-_ENDS = frozenset({".", "!", "?"})
-# A "." after these does not end a sentence: "Sec. 5", "No. 12", "Art. 3".
-_ABBREVIATIONS = frozenset(
-    {"sec", "secs", "no", "nos", "art", "arts", "para", "paras", "ch", "cl", "vol", "pp", "p",
-     "inc", "ltd", "co", "corp", "llc", "dept", "fig", "approx", "v", "vs", "cf", "mr", "mrs",
-     "ms", "dr", "st"}
-)  # fmt: skip
-_LIST_ITEM = re.compile(
-    r"^(?:[-*•·▪◦]|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[a-z]\)|\(?[ivx]+\))$"
-)
 _PENALTY = 0.15
 _FLOOR = 0.3
 _MIN_WORDS = 4
-
-
-def _trails_sentence(token: Token) -> bool:
-    """Closing quotes and brackets after the full stop still belong to the sentence."""
-    return token.is_quote or (token.is_punct and token.text not in "([-")
+_BOLD_LINE = re.compile(r"^[*\-\s]*\*\*[^*]+\*\*[.:\s]*$")
+_LINK_LINE = re.compile(r"^[*\-\s]*\[[^\]]*\]\([^)]*\)[.\s]*$")
+# A pattern this strong is kept even when the model disagrees, marked for review.
+_STRONG_RULE = 0.85
+EXPLICIT = True
 
 
 @Language.component("legal_sentencizer")
 def legal_sentencizer(doc: Doc) -> Doc:
-    """Sentences end at . ! ? (not after "Sec.", "No.", "U.S.C."), at blank lines, and before
-    list items or numbered sections that start a line."""
+    """Sentences and list items as segment.sentence_starts finds them."""
     if not len(doc):
         return doc
-    starts = [False] * len(doc)
-    starts[0] = True
-    for i, token in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        if token.text in _ENDS and not (i > 0 and doc[i - 1].lower_ in _ABBREVIATIONS):
-            j = i + 1
-            while j < len(doc) and _trails_sentence(doc[j]):
-                j += 1
-            if j < len(doc):
-                starts[j] = True
-        elif token.is_space and "\n" in token.text:
-            if token.text.count("\n") > 1 or _LIST_ITEM.match(nxt.text):
-                starts[i + 1] = True
-        elif "\n" in token.whitespace_ and _LIST_ITEM.match(nxt.text):
-            starts[i + 1] = True
+    starts = sentence_starts(doc)
     # One array write: setting token.is_sent_start one by one is quadratic in spaCy.
     values = numpy.array([1 if start else -1 for start in starts], dtype="int64")
     doc.from_array([SENT_START], cast(Ints2d, values.astype("uint64").reshape(-1, 1)))
@@ -77,15 +68,41 @@ def legal_sentencizer(doc: Doc) -> Doc:
 
 
 def _is_heading(sent: Span) -> bool:
-    """Markdown headings and short titles ("4.1 No Sale.") are not clauses by themselves."""
-    if sent.text.lstrip().startswith("#"):
+    """Not a clause by itself: a Markdown heading, bold title, table row or link line
+    ("[Deletion](#deletion)"), a short title ("4.1 No Sale."), or a lead-in that ends in a
+    colon ("You can:"), whose items carry the substance."""
+    text = sent.text.strip()
+    if text.startswith("#") or text.endswith(":") or _LINK_LINE.match(text):
         return True
+    if text.count("|") > 2 or _BOLD_LINE.match(text):
+        return True  # a Markdown table row, or a bold title line
     return sum(1 for token in sent if token.is_alpha) < _MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Combine:
+    """Thresholds for combining rules and model, tuned on the dev split by training."""
+
+    model_only: float = 0.5
+    agree: float = 0.2
+    keep_rule_only: bool = True
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> Combine:
+        raw, default = meta.get("combine", {}), cls()
+        return cls(
+            model_only=float(raw.get("model_only", default.model_only)),
+            agree=float(raw.get("agree", default.agree)),
+            keep_rule_only=bool(raw.get("keep_rule_only", default.keep_rule_only)),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClauseHit:
-    """One (sentence, label) found in a Doc; offsets are characters in the Doc's text."""
+    """One (sentence, label) found in a Doc; offsets are characters in the Doc's text.
+
+    `pattern_id` is the best pattern that matched, "" when only the model saw the label;
+    `probability` is the model's, None without a model."""
 
     label: str
     stance: str
@@ -94,51 +111,157 @@ class ClauseHit:
     end: int
     confidence: float
     pattern_id: str
+    probability: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    confidence: float
+    span: Span
 
 
 class ClauseAnnotator:
-    """Turns span_ruler matches into one ClauseHit per (sentence, label), in `doc._.clause_hits`."""
+    """Sentences -> ClauseHits in `doc._.clause_hits`, from pattern hits and the classifier."""
 
-    def __init__(self, confidences: dict[str, float], spans_key: str = CLAUSES_KEY) -> None:
+    def __init__(
+        self,
+        confidences: dict[str, float],
+        spans_key: str = CLAUSES_KEY,
+        classifier: TextCategorizer | None = None,
+        combine: Combine | None = None,
+    ) -> None:
         self.confidences = confidences
         self.spans_key = spans_key
+        self.classifier: TextCategorizer | None = None
+        self.combine = Combine()
+        self._columns: dict[str, int] = {}
+        if classifier is not None:
+            self.use_classifier(classifier, combine or Combine())
+
+    def use_classifier(self, classifier: TextCategorizer, combine: Combine) -> None:
+        """Attach the trained classifier (a textcat_multilabel with the CLASSES labels)."""
+        self.classifier = classifier
+        self.combine = combine
+        labels = list(classifier.labels)
+        self._columns = {c: labels.index(c) for c in labels}
 
     def __call__(self, doc: Doc) -> Doc:
-        best: dict[tuple[int, str], tuple[float, Span]] = {}
-        for span in doc.spans.get(self.spans_key, []):
-            sent = span[0].sent
-            if span.end > sent.end or _is_heading(sent):
-                continue  # the gap crossed a sentence boundary, or a bare title
-            confidence = self.confidences.get(span.id_, 0.6)
-            key = (sent.start, span.label_)
-            if key not in best or confidence > best[key][0]:
-                best[key] = (confidence, span)
-        hits = [self._hit(span, confidence) for confidence, span in best.values()]
-        doc._.set(HITS_ATTR, sorted(hits, key=lambda h: (h.start, h.label)))
-        return doc
+        return next(iter(self.pipe([doc])))
 
-    def _hit(self, span: Span, confidence: float) -> ClauseHit:
-        sent = span[0].sent
-        text = sent.text
-        lead = len(text) - len(text.lstrip())
-        text = text.strip()
-        offset = sent.start_char + lead
-        raw = detect_stance(text, span.start_char - offset, span.end_char - offset)
-        stance, certain = resolve_stance(span.label_, raw)
-        if not certain:
-            confidence = max(_FLOOR, confidence - _PENALTY)
-        attributes = attributes_for(span.label_, text)
-        if span.label_ == "third_party_disclosure" and stance == "conditional":
-            attributes["conditions"] = conditions_in(text)
-        return ClauseHit(
-            label=span.label_,
-            stance=stance,
-            attributes=attributes,
-            start=offset,
-            end=offset + len(text),
-            confidence=round(confidence, 2),
-            pattern_id=span.id_,
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Batches sentences across docs, so the classifier sees hundreds at a time."""
+        for batch in batched(docs, batch_size):
+            found = [self._sentences(doc) for doc in batch]
+            probs = self._predict(batch, found)
+            row = 0
+            for doc, sentences in zip(batch, found, strict=True):
+                hits: list[ClauseHit] = []
+                for sent, rules, _ in sentences:
+                    p = probs[row] if probs is not None else None
+                    row += 1
+                    hits.extend(self._sentence_hits(sent, rules, p))
+                doc._.set(HITS_ATTR, sorted(hits, key=lambda h: (h.start, h.label)))
+                yield doc
+
+    def _sentences(self, doc: Doc) -> list[tuple[Span, dict[str, _Rule], list[Span]]]:
+        """Each clause sentence with its best pattern hit per label and all its matches."""
+        sents = [s for s in doc.sents if not _is_heading(s)]
+        starts = [s.start for s in sents]
+        matched: list[list[Span]] = [[] for _ in sents]
+        for span in doc.spans.get(self.spans_key, []):
+            i = bisect_right(starts, span.start) - 1
+            if i >= 0 and span.end <= sents[i].end:  # else: crossed a boundary, or a heading
+                matched[i].append(span)
+        result = []
+        for sent, spans in zip(sents, matched, strict=True):
+            best: dict[str, _Rule] = {}
+            for span in spans:
+                confidence = self.confidences.get(span.id_, 0.6)
+                if span.label_ not in best or confidence > best[span.label_].confidence:
+                    best[span.label_] = _Rule(confidence, span)
+            result.append((sent, best, spans))
+        return result
+
+    def _predict(
+        self, docs: list[Doc], found: list[list[tuple[Span, dict[str, _Rule], list[Span]]]]
+    ) -> numpy.ndarray[Any, Any] | None:
+        if self.classifier is None:
+            return None
+        inputs = [
+            item
+            for doc, sentences in zip(docs, found, strict=True)
+            for item in clause_inputs(
+                doc,
+                [s for s, _, _ in sentences],
+                [cues_of(s.text, spans) for s, _, spans in sentences],
+            )
+        ]
+        if not inputs:
+            return numpy.zeros((0, len(self._columns)))
+        scores = self.classifier.model.predict(inputs)
+        return numpy.asarray(scores)
+
+    def _sentence_hits(
+        self, sent: Span, rules: Mapping[str, _Rule], probs: Any | None
+    ) -> Iterator[ClauseHit]:
+        text = sent.text.strip()
+        offset = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        for label in LABELS:
+            rule = rules.get(label)
+            p = None if probs is None else float(probs[self._columns[label]])
+            confidence = self._label_confidence(rule, p)
+            if confidence is None:
+                continue
+            stance, certain = self._stance(label, text, offset, rule, probs)
+            if not certain:
+                confidence = max(_FLOOR, confidence - _PENALTY)
+            attributes = attributes_for(label, text)
+            if label == "third_party_disclosure" and stance == "conditional":
+                attributes["conditions"] = conditions_in(text)
+            yield ClauseHit(
+                label=label,
+                stance=stance,
+                attributes=attributes,
+                start=offset,
+                end=offset + len(text),
+                confidence=round(confidence, 2),
+                pattern_id=rule.span.id_ if rule else "",
+                probability=None if p is None else round(p, 4),
+            )
+
+    def _label_confidence(self, rule: _Rule | None, p: float | None) -> float | None:
+        """Confidence that the sentence carries the label; None: it does not."""
+        if p is None:
+            return rule.confidence if rule else None
+        if rule is not None and p >= self.combine.agree:
+            return min(0.99, 1 - (1 - rule.confidence) * (1 - p))
+        if rule is None and p >= self.combine.model_only:
+            return min(0.95, p)
+        if rule is not None and (self.combine.keep_rule_only or rule.confidence >= _STRONG_RULE):
+            return rule.confidence / 2
+        return None
+
+    def _stance(
+        self, label: str, text: str, offset: int, rule: _Rule | None, probs: Any | None
+    ) -> tuple[str, bool]:
+        """(stance, whether it is sure): explicit wording first, then the model, then rules."""
+        if rule is not None:
+            start, end = rule.span.start_char - offset, rule.span.end_char - offset
+        else:
+            start, end = 0, len(text)
+        if probs is None:
+            return resolve_stance(label, detect_stance(text, start, end))
+        allowed = ALLOWED_STANCES[label]
+        if len(allowed) == 1:
+            return allowed[0], True
+        scores = {s: float(probs[self._columns[f"{label}:{s}"]]) for s in allowed}
+        modelled = max(allowed, key=lambda s: scores[s])
+        wording = (
+            explicit_stance(label, text, start, end) if rule is not None and EXPLICIT else None
         )
+        if wording is None:
+            return modelled, True
+        return wording, wording == modelled
 
 
 @Language.factory(
@@ -150,6 +273,17 @@ def make_clause_annotator(
 ) -> ClauseAnnotator:
     del nlp, name
     return ClauseAnnotator(dict(confidences), spans_key)
+
+
+def batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def hits_of(doc: Doc) -> Iterable[ClauseHit]:

@@ -5,6 +5,8 @@
      ├── EncryptedDocumentError          "encrypted_document": password-protected PDF
      ├── UnsupportedFormatError          "unsupported_format": not PDF, DOCX, HTML or text
      ├── EmptyDocumentError              "empty_document": no bytes, or no text on any page
+     │    └── NeedsOcrError              "needs_ocr": only scanned pages, and no OCR available
+     ├── ResourceLimitError              "resource_limit": needs more time or memory than allowed
      └── PatternError                    "invalid_pattern": a shipped pattern file is broken
 
 A single page without text is not an error: it is a warning on the Extraction.
@@ -18,7 +20,9 @@ __all__ = [
     "EmptyDocumentError",
     "EncryptedDocumentError",
     "ExtractionError",
+    "NeedsOcrError",
     "PatternError",
+    "ResourceLimitError",
     "UnreadableDocumentError",
     "UnsupportedFormatError",
 ]
@@ -73,6 +77,32 @@ class EmptyDocumentError(ExtractionError):
     default_message: ClassVar[str] = (
         "The document contains no readable text. If it is a scan, it needs OCR (text "
         "recognition) first: ask the vendor for a text PDF or run it through OCR."
+    )
+
+
+class NeedsOcrError(EmptyDocumentError):
+    """Every page is a scanned image and text recognition (Tesseract) is not available."""
+
+    code: ClassVar[str] = "needs_ocr"
+    default_message: ClassVar[str] = (
+        "The document is a scan: its pages are images without text, and text recognition "
+        "(OCR) is not installed on this server. Ask the administrator to install "
+        "tesseract-ocr, or ask the vendor for a text PDF."
+    )
+
+    def __init__(self, message: str | None = None, *, pages: tuple[int, ...] = ()) -> None:
+        self.pages = pages
+        super().__init__(message)
+
+
+class ResourceLimitError(ExtractionError):
+    """The document needed more time or memory than one agreement may take."""
+
+    code: ClassVar[str] = "resource_limit"
+    default_message: ClassVar[str] = (
+        "The document took too long or needed too much memory to read, so reading was "
+        "stopped. It may be damaged or built to overload readers; ask the vendor for a "
+        "plain PDF, Word or text copy."
     )
 
 

@@ -1,35 +1,49 @@
-"""PDF pages via pdfplumber; each page is closed as soon as its text is read.
+"""PDF pages via pdfplumber: words in reading order, tables, and OCR for scanned pages.
 
-The text is then cleaned, page by page, and `Page.text` is the cleaned text (so clause
-offsets index into exactly what is stored):
-
-* running headers and footers are removed: in documents with 3+ pages of text, a line
-  among the first or last two lines of a page (one on a page of two or three lines,
-  so the zones never overlap) that recurs (digits read as "#") in the same
-  place on at least 60% of those pages;
-* bare page numbers at the top or bottom of a page ("3", "Page 3 of 10", "- 3 -", "3/10");
-* words hyphenated across a line break are joined ("notifi-\ncation" -> "notification")
-  when the line ends with a letter and a hyphen and the next line starts in lowercase.
+Each page's words are read once (`extract_words`), ordered by `layout` (two columns read
+column by column) and cleaned by `cleanup` (running headers/footers, page numbers,
+hyphenation, sentences cut by a page break), so `Page.text` is exactly what clause
+offsets index and every word keeps its position. Big files are read in parallel over
+page ranges, one process per core.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import re
-from collections import Counter
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
+from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from extractors.errors import EncryptedDocumentError, UnreadableDocumentError
-from extractors.types import Page
+from extractors.cleanup import (
+    Vocabulary,
+    build_text,
+    clean_lines,
+    join_page_breaks,
+    running_lines,
+    trim_range,
+)
+from extractors.errors import (
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    ResourceLimitError,
+    UnreadableDocumentError,
+)
+from extractors.layout import Line, RawWord, reading_lines
+from extractors.ocr import OcrError, recognise
+from extractors.tables import page_tables
+from extractors.types import Page, Table
 
-__all__ = ["clean_page_texts", "read_pdf_pages"]
+__all__ = ["PdfPages", "clean_page_texts", "read_pdf", "read_pdf_pages"]
 
 _ENCRYPTED = (PDFPasswordIncorrect, PDFEncryptionError)
 # pdfminer raises assorted built-ins (KeyError, TypeError, ValueError, ...) on mangled files.
@@ -46,26 +60,206 @@ _PARSE_FAILURES = (
     AssertionError,
     RecursionError,
 )
+MAX_IMAGE_PIXELS = 200_000_000  # a 600 dpi scan of a poster is 70 million; more is a bomb
+PARALLEL_PAGES = 50  # files with at least this many pages are read over all cores
+_CHUNKS_PER_WORKER = 4
+# "fork" inside the sandbox worker (single-threaded, and its children inherit its memory
+# limit and process group); "forkserver" elsewhere, where threads may be running.
+pool_start_method = "forkserver"
+
+
+@dataclass(slots=True)
+class _RawPage:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[Table] = field(default_factory=list)
+    ocr: bool = False
+    confidence: float | None = None
+    scanned: bool = False  # no text layer, but an image: needs OCR
+    ocr_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPages:
+    """What the PDF reader found, before sections are looked for."""
+
+    pages: tuple[Page, ...]
+    tables: tuple[Table, ...]
+    warnings: tuple[str, ...]
+    needs_ocr: tuple[int, ...]
 
 
 def read_pdf_pages(data: bytes) -> tuple[Page, ...]:
     """Text of every page; a page without a text layer comes back with empty text."""
+    return read_pdf(data).pages
+
+
+def read_pdf(data: bytes, *, tesseract: str | None = None) -> PdfPages:
+    """Pages in reading order with word positions, tables, OCR'd scanned pages.
+
+    `tesseract` is the Tesseract binary; None leaves scanned pages empty and lists them
+    in `needs_ocr`.
+    """
+    with _errors():
+        raw = _read_raw(data, tesseract)
+    pages = _clean(raw)
+    warnings: list[str] = []
+    needs: list[int] = []
+    for page in raw:
+        if page.scanned:
+            needs.append(page.number)
+            reason = page.ocr_error or "Tesseract (text recognition) is not installed"
+            warnings.append(
+                f"page {page.number} is a scanned image without text and was not read: "
+                f"{reason}. Install tesseract-ocr, or ask the vendor for a text PDF."
+            )
+        elif page.ocr:
+            warnings.append(
+                f"page {page.number} was scanned; its text was recognised by OCR "
+                f"(confidence {page.confidence or 0:.0%}): check quotes against the page image"
+            )
+    return PdfPages(
+        pages=pages,
+        tables=tuple(t for page in raw for t in page.tables),
+        warnings=tuple(warnings),
+        needs_ocr=tuple(needs),
+    )
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            texts: list[str] = []
-            for page in pdf.pages:
-                try:
-                    texts.append(page.extract_text() or "")
-                finally:
-                    page.close()
+        yield
     except _ENCRYPTED as exc:
         raise EncryptedDocumentError() from exc
     except _PARSE_FAILURES as exc:
         if _is_encryption_failure(exc):
             raise EncryptedDocumentError() from exc
         raise UnreadableDocumentError() from exc
-    cleaned = clean_page_texts(texts)
-    return tuple(Page(number=n, text=text) for n, text in enumerate(cleaned, start=1))
+
+
+def _open(data: bytes) -> PDF:
+    return pdfplumber.open(io.BytesIO(data))
+
+
+def _read_raw(data: bytes, tesseract: str | None) -> list[_RawPage]:
+    with _open(data) as pdf:
+        count = len(pdf.pages)
+        if count == 0:
+            raise EmptyDocumentError(
+                "The PDF has no pages. Ask the vendor for the complete agreement."
+            )
+        workers = min(os.cpu_count() or 1, count // (PARALLEL_PAGES // 2))
+        if count < PARALLEL_PAGES or workers < 2:
+            return _read_pages(pdf, range(count), tesseract)
+    step = max(1, -(-count // (workers * _CHUNKS_PER_WORKER)))
+    ranges = [(start, min(start + step, count)) for start in range(0, count, step)]
+    context = multiprocessing.get_context(pool_start_method)
+    if pool_start_method == "forkserver":  # page readers fork with the reader imported
+        context.set_forkserver_preload(["extractors.pdf"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunks = pool.map(_read_range, [data] * len(ranges), ranges, [tesseract] * len(ranges))
+        return [page for chunk in chunks for page in chunk]
+
+
+def _read_range(data: bytes, span: tuple[int, int], tesseract: str | None) -> list[_RawPage]:
+    with _errors(), _open(data) as pdf:
+        return _read_pages(pdf, range(*span), tesseract)
+
+
+def _read_pages(pdf: PDF, numbers: range, tesseract: str | None) -> list[_RawPage]:
+    pages: list[_RawPage] = []
+    for index in numbers:
+        page = pdf.pages[index]
+        try:
+            pages.append(_read_page(page, index + 1, tesseract))
+        finally:
+            page.close()
+    return pages
+
+
+def _read_page(page: pdfplumber.page.Page, number: int, tesseract: str | None) -> _RawPage:
+    width, height = float(page.width), float(page.height)
+    words = [
+        RawWord(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words()
+    ]
+    raw = _RawPage(number=number, width=width, height=height, lines=[])
+    if words:
+        raw.lines = reading_lines(words, width)
+        raw.tables = page_tables(page, number)
+    elif page.images:
+        _check_images(page, number)
+        raw.scanned = True
+        if tesseract is not None:
+            try:
+                result = recognise(page, tesseract)
+            except OcrError as exc:
+                raw.ocr_error = str(exc)
+                return raw
+            raw.lines = reading_lines(result.words, width)
+            raw.scanned, raw.ocr, raw.confidence = False, True, result.confidence
+    return raw
+
+
+def _check_images(page: pdfplumber.page.Page, number: int) -> None:
+    """Refuse an image whose declared size would take gigabytes to decode (an image bomb)."""
+    for image in page.images:
+        width, height = image.get("srcsize") or (0, 0)
+        if float(width) * float(height) > MAX_IMAGE_PIXELS:
+            raise ResourceLimitError(
+                f"Page {number} holds an image of {width} x {height} pixels, far larger than "
+                "any scan, so it was not read (it may be built to overload readers). Ask the "
+                "vendor for a plain PDF."
+            )
+
+
+def _line_texts(lines: Sequence[Line]) -> list[str]:
+    return [" ".join(w.text for w in line) for line in lines]
+
+
+def _clean(raw: Sequence[_RawPage]) -> tuple[Page, ...]:
+    texts = [_line_texts(page.lines) for page in raw]
+    top, bottom = running_lines(texts)
+    kept = [
+        page.lines[slice(*trim_range(lines, top, bottom))]
+        for page, lines in zip(raw, texts, strict=True)
+    ]
+    vocabulary = Vocabulary(["\n".join(lines) for lines in texts])
+    tokens = [clean_lines(lines, vocabulary) for lines in kept]
+    join_page_breaks(tokens)
+    pages: list[Page] = []
+    for page, page_tokens in zip(raw, tokens, strict=True):
+        text, words = build_text(page_tokens)
+        pages.append(
+            Page(
+                number=page.number,
+                text=text,
+                ocr=page.ocr,
+                confidence=page.confidence,
+                width=page.width,
+                height=page.height,
+                words=words,
+            )
+        )
+    return tuple(pages)
+
+
+def clean_page_texts(texts: Sequence[str]) -> list[str]:
+    """Page texts without running headers/footers and page numbers, hyphenation undone.
+
+    The same cleanup as PDF pages get, for text already extracted (one line per line).
+    """
+    pages = [[line for line in text.split("\n") if line.strip()] for text in texts]
+    top, bottom = running_lines(pages)
+    vocabulary = Vocabulary(texts)
+    cleaned: list[str] = []
+    for lines in pages:
+        kept = lines[slice(*trim_range(lines, top, bottom))]
+        words = [[RawWord(w, 0, 0, 0, 0) for w in line.split()] for line in kept]
+        cleaned.append(build_text(clean_lines(words, vocabulary))[0])
+    return cleaned
 
 
 def _is_encryption_failure(exc: BaseException) -> bool:
@@ -82,91 +276,3 @@ def _is_encryption_failure(exc: BaseException) -> bool:
         todo.extend(a for a in current.args if isinstance(a, BaseException))
         todo.extend([current.__cause__, current.__context__])
     return False
-
-
-_ZONE = 2  # lines at the top and at the bottom of a page where running heads are looked for
-_MIN_PAGES_FOR_RUNNING = 3
-_RUNNING_SHARE = 0.6
-_DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(
-    r"(?:page|p\.|pg\.?)?\s*[-–—]?\s*\d{1,4}\s*(?:(?:of|/)\s*\d{1,4})?\s*[-–—]?",
-    re.IGNORECASE,
-)
-_HYPHENATED = re.compile(r"([^\W\d_])-[ \t]*\n[ \t]*([^\W\d_])")
-
-
-def clean_page_texts(texts: Sequence[str]) -> list[str]:
-    """Page texts without running headers/footers and page numbers, hyphenation undone."""
-    pages = [text.split("\n") for text in texts]
-    top, bottom = _running_lines(pages)
-    return [_dehyphenate("\n".join(_trim(lines, top, bottom))) for lines in pages]
-
-
-def _key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()))
-
-
-def _zone_size(lines: list[str]) -> int:
-    """Up to `_ZONE` lines, but the top and bottom zones of a short page never overlap."""
-    filled = sum(1 for line in lines if line.strip())
-    return max(1, min(_ZONE, filled // 2))
-
-
-def _zones(lines: list[str]) -> tuple[list[str], list[str]]:
-    filled = [line for line in lines if line.strip()]
-    size = _zone_size(lines)
-    return filled[:size], filled[-size:]
-
-
-def _running_lines(pages: list[list[str]]) -> tuple[frozenset[str], frozenset[str]]:
-    """Keys of lines repeated at the top / bottom of at least 60% of the pages with text."""
-    with_text = [lines for lines in pages if any(line.strip() for line in lines)]
-    if len(with_text) < _MIN_PAGES_FOR_RUNNING:
-        return frozenset(), frozenset()
-    top: Counter[str] = Counter()
-    bottom: Counter[str] = Counter()
-    for lines in with_text:
-        head, foot = _zones(lines)
-        top.update({_key(line) for line in head})
-        bottom.update({_key(line) for line in foot})
-    needed = math.ceil(_RUNNING_SHARE * len(with_text))
-    return (
-        frozenset(k for k, n in top.items() if n >= needed),
-        frozenset(k for k, n in bottom.items() if n >= needed),
-    )
-
-
-def _is_page_number(line: str) -> bool:
-    return _PAGE_NUMBER.fullmatch(line.strip()) is not None
-
-
-def _trim(lines: list[str], top: frozenset[str], bottom: frozenset[str]) -> list[str]:
-    """Drop running lines and page numbers among the first and last text lines (zones)."""
-    size = _zone_size(lines)
-    lines = _trim_start(lines, top, size)
-    return _trim_start(lines[::-1], bottom, size)[::-1]
-
-
-def _trim_start(lines: list[str], running: frozenset[str], size: int) -> list[str]:
-    start = 0
-    seen = 0
-    while start < len(lines) and seen < size:
-        line = lines[start]
-        if not line.strip():
-            start += 1
-            continue
-        if _key(line) not in running and not _is_page_number(line):
-            break
-        start += 1
-        seen += 1
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    return lines[start:] if start else lines
-
-
-def _dehyphenate(text: str) -> str:
-    def join(match: re.Match[str]) -> str:
-        before, after = match.group(1), match.group(2)
-        return before + after if after.islower() else match.group(0)
-
-    return _HYPHENATED.sub(join, text)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
+from spacy.pipeline import SpanRuler, TextCategorizer
 
 from extractors import components
 from extractors.errors import PatternError
+from extractors.nlp.model import CLASSES, ModelError, shipped_model_dir
 from extractors.taxonomy import LABELS
 
 __all__ = ["Pattern", "build_nlp", "load_patterns"]
@@ -72,8 +74,15 @@ def _parse_line(line: str, file: str, number: int, stem: str) -> Pattern:
     return Pattern(id=pid, label=label, pattern=raw["pattern"], confidence=float(confidence))
 
 
-def build_nlp() -> Language:
-    """A fresh pipeline; build once and reuse it, it holds the compiled patterns."""
+def build_nlp(model: Path | None = None, *, rules_only: bool = False) -> Language:
+    """A fresh pipeline; build once and reuse it, it holds the compiled patterns.
+
+    `model` is a trained pipeline folder (default: the one shipped in extractors/model/);
+    `rules_only` leaves the classifier out, as the rule-only baseline of the benchmarks.
+
+    Raises:
+        ModelError: the model folder cannot be loaded or was trained for other classes.
+    """
     patterns = load_patterns()
     nlp = spacy.blank("en")
     nlp.add_pipe("legal_sentencizer")
@@ -89,8 +98,30 @@ def build_nlp() -> Language:
     if not isinstance(ruler, SpanRuler):  # pragma: no cover - spaCy contract
         raise TypeError("span_ruler is not a SpanRuler")
     ruler.add_patterns([{"id": p.id, "label": p.label, "pattern": p.pattern} for p in patterns])
-    nlp.add_pipe(
+    annotator = nlp.add_pipe(
         "clause_annotator",
         config={"confidences": {p.id: p.confidence for p in patterns}},
     )
+    if not isinstance(annotator, components.ClauseAnnotator):  # pragma: no cover - spaCy contract
+        raise TypeError("unexpected pipe type")
+    folder = None if rules_only else (model or shipped_model_dir())
+    if folder is not None:
+        classifier, meta = load_classifier(folder)
+        annotator.use_classifier(classifier, components.Combine.from_meta(meta))
     return nlp
+
+
+def load_classifier(folder: Path) -> tuple[TextCategorizer, dict[str, Any]]:
+    """The trained textcat of `folder` and the registry's part of its meta.json."""
+    try:
+        trained = spacy.load(folder)
+        textcat = trained.get_pipe("textcat_multilabel")
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load the clause model: {exc}", folder=str(folder)) from exc
+    if not isinstance(textcat, TextCategorizer) or set(textcat.labels) != set(CLASSES):
+        raise ModelError(
+            "the clause model was trained for other labels than this taxonomy; retrain it "
+            "with `registry nlp train`",
+            folder=str(folder),
+        )
+    return textcat, dict(trained.meta.get("registry", {}))

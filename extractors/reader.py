@@ -1,15 +1,13 @@
-"""Sniff what the bytes are (never trusting the file name) and read them into pages."""
+"""Sniff what the bytes are, never trusting the file name."""
 
 from __future__ import annotations
 
-from extractors.errors import EmptyDocumentError, UnsupportedFormatError
-from extractors.pdf import read_pdf_pages
-from extractors.text import read_text_pages
+from extractors.errors import UnsupportedFormatError
 from extractors.types import Page
-from extractors.webpage import is_html, read_html_pages
-from extractors.word import is_docx, read_docx_pages
+from extractors.webpage import is_html
+from extractors.word import is_docx
 
-__all__ = ["no_text_warning", "read_pages", "sniff"]
+__all__ = ["no_text_warning", "sniff"]
 
 # Magic numbers of formats we are sometimes handed instead of an agreement.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -57,40 +55,6 @@ def sniff(data: bytes) -> str:
     if is_html(data):
         return "html"
     return "text"
-
-
-def read_pages(data: bytes, *, filename: str | None = None) -> tuple[Page, ...]:
-    """Document bytes -> pages of text. `filename` is only used in messages, never for type.
-
-    Raises EmptyDocumentError when there are no bytes or no page has any text.
-    """
-    del filename  # the type comes from the bytes; the name can lie
-    if not data.strip():
-        raise EmptyDocumentError(
-            "The file is empty: it has no content. Upload the agreement again."
-        )
-    kind = sniff(data)
-    if kind == "pdf":
-        pages = read_pdf_pages(data)
-        if not any(p.text.strip() for p in pages):
-            raise EmptyDocumentError()
-        return pages
-    if kind == "docx":
-        pages = read_docx_pages(data)
-        if not any(p.text.strip() for p in pages):
-            raise EmptyDocumentError(
-                "The Word document contains no text. Check that the right file was uploaded."
-            )
-        return pages
-    if kind == "html":
-        pages = read_html_pages(data)
-        if not any(p.text.strip() for p in pages):
-            raise EmptyDocumentError(
-                "The web page has no main text (only menus, banners or scripts). Save the "
-                "policy page as PDF from the browser, or paste its text into a text file."
-            )
-        return pages
-    return read_text_pages(data)
 
 
 def no_text_warning(page: Page) -> str:

@@ -8,30 +8,22 @@ already imported spaCy and pdfplumber, so starting one costs milliseconds, not a
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import resource
+import signal
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
-from typing import ClassVar
 
-from extractors import extract
-from extractors.errors import ExtractionError, UnreadableDocumentError
+from extractors import extract, pdf
+from extractors.errors import ExtractionError, ResourceLimitError, UnreadableDocumentError
 from extractors.types import Extraction
 
 __all__ = ["DEFAULT_MEMORY_BYTES", "DEFAULT_TIMEOUT", "ResourceLimitError", "extract_isolated"]
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one document
 DEFAULT_MEMORY_BYTES = 2 * 1024**3  # address space of the worker
-
-
-class ResourceLimitError(ExtractionError):
-    """The document needed more time or memory than one agreement may take."""
-
-    code: ClassVar[str] = "resource_limit"
-    default_message: ClassVar[str] = (
-        "The document took too long or needed too much memory to read, so reading was "
-        "stopped. It may be damaged or built to overload readers; ask the vendor for a "
-        "plain PDF, Word or text copy."
-    )
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -43,16 +35,43 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether a failure comes from the memory limit, however a library wrapped it.
+
+    pdfminer errors are wrapped by pdfplumber, and a page-reading process that hits the
+    limit breaks the pool: without this, a memory failure read as "unreadable document"
+    (the cause of an intermittent failure of the memory-limit test).
+    """
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (MemoryError, BrokenProcessPool)):
+            return True
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        todo.extend([current.__cause__, current.__context__])
+    return False
+
+
 def _worker(conn: Connection, data: bytes, filename: str | None, memory_bytes: int) -> None:
+    # Own process group, so the parent can kill the page-reading processes with this one;
+    # those are forked from here and so inherit the memory limit.
+    os.setsid()
+    pdf.pool_start_method = "fork"
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         conn.send(("ok", extract(data, filename=filename)))
-    except ExtractionError as exc:
-        conn.send(("error", exc))
-    except MemoryError:
-        conn.send(("error", ResourceLimitError()))
-    except Exception as exc:  # a boundary: any reader crash is reported as unreadable
-        conn.send(("error", UnreadableDocumentError(f"The document could not be read ({exc})")))
+    except Exception as exc:  # a boundary: any reader crash is reported, typed
+        if _out_of_memory(exc):
+            conn.send(("error", ResourceLimitError()))
+        elif isinstance(exc, ExtractionError):
+            conn.send(("error", exc))
+        else:
+            message = f"The document could not be read ({type(exc).__name__}: {exc})"
+            conn.send(("error", UnreadableDocumentError(message)))
     finally:
         conn.close()
 
@@ -68,7 +87,7 @@ def extract_isolated(
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(  # type: ignore[attr-defined]
-        target=_worker, args=(child, data, filename, memory_bytes), daemon=True
+        target=_worker, args=(child, data, filename, memory_bytes), daemon=False
     )
     process.start()
     child.close()
@@ -81,10 +100,20 @@ def extract_isolated(
     finally:
         parent.close()
         if process.is_alive():
-            process.kill()
+            _kill_group(process.pid)
         process.join(5)
     if status == "error":
         assert isinstance(payload, ExtractionError)  # noqa: S101 - internal invariant
         raise payload
     assert isinstance(payload, Extraction)  # noqa: S101 - internal invariant
     return payload
+
+
+def _kill_group(pid: int | None) -> None:
+    """Kill the worker and the page-reading processes it started (its process group)."""
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)

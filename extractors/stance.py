@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from extractors.taxonomy import ALLOWED_STANCES
 
-__all__ = ["RawStance", "conditions_in", "detect_stance", "resolve_stance"]
+__all__ = [
+    "RawStance",
+    "conditions_in",
+    "detect_stance",
+    "explicit_stance",
+    "resolve_stance",
+    "stance_cues",
+]
 
 _NEGATION = re.compile(
     r"\b(?:not|never|no|neither|nor|cannot|can't|won't|don't|doesn't|shan't|mustn't)\b"
@@ -48,38 +55,61 @@ _AFFIRMATIVE_CONDITION = re.compile(
 # A clause boundary: negation before it does not govern the matched words after it.
 _BOUNDARY = re.compile(r"[;:]|\b(?:but|however|whereas)\b|,\s*(?:and|or)\s+(?:we|you|the)\b")
 
+_PARTY = (
+    r"(?:lea|district|school|educational agency|customer|institution|client|board|center"
+    r"|centre|organi[sz]ation|college|university|academy)"
+)
+# The district's own consent is its direction, not a parent's consent.
+_PARTY_CONSENT = re.compile(
+    r"\b" + _PARTY + r"\w*['’]?s? (?:prior |express |advance |written |affirmative )*consent",
+    re.IGNORECASE,
+)
 _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "consent",
         (
-            r"\bconsent\b",
+            r"\bconsent",
             r"\bpermission\b",
             r"\bopt(?:s|ed)?[- ]in\b",
-            r"\bauthori[sz]ation (?:of|from) (?:the )?(?:parent|guardian|student|eligible)",
+            r"\bauthori[sz]ation (?:of|from) (?:the |a )?(?:parent|guardian|student|eligible)",
+            r"\bwhen you (?:ask|choose|direct|tell|request)"
+            r"|\bif you (?:turn on|choose|opt|enable|ask"
+            r"|apply|agree|request)",
+            r"\bat your (?:written )?(?:request|direction)\b|\bat the (?:written )?request of"
+            r" (?:the |a |an )?(?:\w+['’]s )?(?:parent|guardian|student|user|eligible|pupil)",
+            r"\b(?:parent|guardian|student|user|you)s?\b[^.;]{0,40}\b(?:asks?|requests?|agrees?"
+            r"|has agreed|have agreed|approves?|has approved|gives?|authori[sz]es?)\b",
+            r"\bagree to share\b",
         ),
     ),
     (
         "law",
         (
-            r"\b(?:required|permitted) by (?:applicable )?(?:federal |state )?law",
-            r"\bas required by\b",
-            r"\bsubpoena|\bcourt order|\bjudicial order|\blegal process|\blaw enforcement",
-            r"\bcomply with (?:applicable |any )?(?:law|legal)",
-            r"\bapplicable law",
+            r"\b(?:required|permitted|compelled|obligated)\b[^.;]{0,25}\bby (?:applicable |the )?"
+            r"(?:federal |state )?law",
+            r"\bas required by\b|\b(?:the )?law requires\b|\blegal (?:obligation|requirement)",
+            r"\blegally (?:required|compelled|obligated|necessary)\b",
+            r"\bsubpoena|\bcourt order|\bjudicial (?:order|process)|\blegal process|\bwarrant\b",
+            r"\blaw enforcement|\bcomply with (?:applicable |any )?(?:law|legal)",
+            r"\bapplicable law|\bpublic authorities\b|\bgovernment(?:al)? (?:authorit|agenc|bod)",
         ),
     ),
     (
         "deidentified",
-        (r"\bde-?identified", r"\baggregate", r"\banonymi[sz]ed"),
+        (r"\bde-?identified", r"\baggregat", r"\banonymi[sz]", r"\bnever identify\b"),
     ),
     (
         "lea_direction",
         (
             r"\b(?:direct(?:ed|ion|s)?|instruct(?:ed|ions?|s)?|authori[sz](?:ed|ation)"
-            r"|request(?:ed)?|approv(?:ed|al))\b[^.;]{0,30}"
-            r"\b(?:lea|district|school|educational agency|customer|institution)\b",
-            r"\b(?:lea|district|school|educational agency)['’]?s? (?:written )?"
-            r"(?:direction|instruction|request|authori[sz]ation|approval)",
+            r"|request(?:ed)?|approv(?:ed|al))\b[^.;]{0,30}\b" + _PARTY + r"\b",
+            r"\b" + _PARTY + r"['’]?s? (?:prior )?(?:written )?(?:express )?"
+            r"(?:direction|instruction|request|authori[sz]ation|approval|consent)",
+            r"\b"
+            + _PARTY
+            + r"\w*\b[^.;]{0,20}\b(?:directs|instructs|requests|authori[sz]es|approves"
+            r"|has approved|allows|permits|has enabled|enables|has asked|asks|agrees?|transfers)\b",
+            r"\bas you direct\b",
         ),
     ),
     (
@@ -89,8 +119,16 @@ _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bsafety\b",
             r"\bemergency\b",
             r"\bimminent (?:harm|danger|threat)",
+            r"\b(?:from|physical|risk of|serious) harm\b",
+            r"\bprotect the (?:rights|property|security) of\b",
+            r"\bin danger\b",
         ),
     ),
+)
+_DEIDENTIFIED_IF = re.compile(
+    r"\b(?:unless|except|only|provided|if|once|after)\b[^.;]{0,40}"
+    r"(?:de-?identif|aggregat|anonymi)",
+    re.IGNORECASE,
 )
 _CONDITIONS = tuple(
     (name, re.compile("|".join(words), re.IGNORECASE)) for name, words in _CONDITION_WORDS
@@ -161,4 +199,71 @@ def resolve_stance(label: str, raw: RawStance) -> tuple[str, bool]:
 
 def conditions_in(sentence: str) -> list[str]:
     """Conditions named in a conditional disclosure clause, in the taxonomy's order."""
-    return [name for name, pattern in _CONDITIONS if pattern.search(sentence)]
+    found = [name for name, pattern in _CONDITIONS if pattern.search(sentence)]
+    if "consent" in found and not _CONDITIONS[0][1].search(_PARTY_CONSENT.sub(" ", sentence)):
+        found.remove("consent")
+    if "deidentified" in found and len(found) > 1 and not _DEIDENTIFIED_IF.search(sentence):
+        found.remove("deidentified")  # the data is de-identified; the condition is another
+    return found
+
+
+# Affirmative wording that makes any clause conditional: "only with the consent of",
+# "provided that", "unless", "subject to the prior written approval".
+_ONLY_IF = re.compile(
+    r"\bonly\b[^.;]{0,60}?\b(?:with|if|upon|when|where|after|to the extent)\b"
+    r"[^.;]{0,60}?\b(?:consent|permission|authori[sz]\w*|approv\w*|direct\w*|instruct\w*"
+    r"|opt(?:s|ed)?[- ]in|de-?identified|aggregated?|anonymi[sz]ed|required by law)"
+    r"|\bprovided(?:,)? that\b|\bunless\b|\bsubject to (?:the )?(?:prior |express |written )*"
+    r"(?:consent|approval|authori[sz]ation)",
+    re.IGNORECASE,
+)
+# Labels where "shall not ... except ..." reads as a condition on the practice. Elsewhere an
+# exception usually carves out the service itself ("no profiles except the gradebook
+# teachers see"), which the corpus annotates as a prohibition: the classifier decides those.
+_EXCEPTION_CONDITIONS = frozenset(
+    {"third_party_disclosure", "deidentified_data", "merger_transfer"}
+)
+# "will not re-identify de-identified data" states a condition on using such data, not a ban.
+_NEGATION_NOT_A_BAN = frozenset({"deidentified_data"})
+
+
+def explicit_stance(label: str, sentence: str, trigger_start: int, trigger_end: int) -> str | None:
+    """The stance that the wording states beyond doubt, or None to let the classifier decide.
+
+    - "nothing herein prohibits / shall be construed to prevent ..." -> permits;
+    - "shall not disclose ... except ..." -> conditional, for disclosure, de-identified data
+      and merger transfers;
+    - "shall not sell ..." with no exception -> prohibits;
+    - "only with the consent of", "provided that", "unless" -> conditional.
+    Each result is kept only when the taxonomy allows it for `label`. The choices were
+    measured on the corpus's train split (see extractors/nlp/README.md).
+    """
+    allowed = ALLOWED_STANCES[label]
+    found: str | None = None
+    if _NOTHING.search(sentence):
+        found = "permits"
+    elif _NEGATION.search(_governing_window(sentence, trigger_start, trigger_end)):
+        if _EXCEPTION.search(sentence):
+            found = "conditional" if label in _EXCEPTION_CONDITIONS else None
+        elif label not in _NEGATION_NOT_A_BAN:
+            found = "prohibits"
+    elif _ONLY_IF.search(sentence):
+        found = "conditional"
+    return found if found in allowed else None
+
+
+_CUES = (
+    ("negation", _NEGATION),
+    ("nothing_prohibits", _NOTHING),
+    ("exception", _EXCEPTION),
+    ("only_if", _ONLY_IF),
+    ("permit", _PERMIT),
+    ("require", _REQUIRE),
+)
+
+
+def stance_cues(sentence: str) -> list[str]:
+    """Names of the stance cues present in `sentence`, features for the classifier."""
+    found = [name for name, pattern in _CUES if pattern.search(sentence)]
+    found.extend(f"condition_{name}" for name in conditions_in(sentence))
+    return found

@@ -6,16 +6,136 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Clause", "Extraction", "Page"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "Box",
+    "Cell",
+    "Clause",
+    "Extraction",
+    "Page",
+    "ParsedDocument",
+    "Section",
+    "Table",
+    "Word",
+]
+
+# (x0, top, x1, bottom) in PDF points, origin at the top left of the page.
+Box = tuple[float, float, float, float]
+
+# Clauses below this confidence are marked `needs_review` in the JSON output.
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Word:
+    """One word of a page: `text[start:end]` of the page's text, drawn at `box`."""
+
+    start: int
+    end: int
+    box: Box
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
-    """The text of one page; `number` is 1-based. `ocr` is True when the text came from OCR."""
+    """The text of one page in reading order; `number` is 1-based.
+
+    `ocr` is True when the text came from text recognition, with `confidence` in [0, 1].
+    `words` map character offsets of `text` to positions (PDF pages only; other formats
+    have no geometry). `width`/`height` are in PDF points, 0 when the format has no pages.
+    """
 
     number: int
     text: str
     ocr: bool = False
+    confidence: float | None = None
+    width: float = 0.0
+    height: float = 0.0
+    words: tuple[Word, ...] = ()
+
+    def boxes(self, start: int, end: int) -> tuple[Box, ...]:
+        """Rectangles covering `text[start:end]`, one per line of the page it spans."""
+        lines: list[list[float]] = []
+        for word in self.words:
+            if word.end <= start or word.start >= end:
+                continue
+            x0, top, x1, bottom = word.box
+            last = lines[-1] if lines else None
+            if last is not None and top < last[3] and bottom > last[1] and x0 >= last[0]:
+                last[2] = max(last[2], x1)
+                last[1], last[3] = min(last[1], top), max(last[3], bottom)
+            else:
+                lines.append([x0, top, x1, bottom])
+        return tuple((a, b, c, d) for a, b, c, d in lines)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A numbered or titled heading; the section runs until the next heading of its rank."""
+
+    id: str
+    number: str
+    title: str
+    level: int
+    page: int
+    start: int
+    parent: str | None
+
+    @property
+    def label(self) -> str:
+        return " ".join(part for part in (self.number, self.title) if part)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "title": self.title,
+            "level": self.level,
+            "page": self.page,
+            "start": self.start,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cell:
+    """A table cell; `checked` is None when the cell holds no check box or mark at all."""
+
+    text: str
+    checked: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    page: int
+    box: Box
+    rows: tuple[tuple[Cell, ...], ...]
+
+    def texts(self) -> list[list[str]]:
+        return [[cell.text for cell in row] for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedDocument:
+    """A document read into pages, sections and tables (see `extractors.read`).
+
+    `needs_ocr` lists pages that have no text layer and could not be recognised (no
+    Tesseract, or recognition failed); `warnings` says so in words.
+    """
+
+    kind: str
+    pages: tuple[Page, ...]
+    sections: tuple[Section, ...] = ()
+    tables: tuple[Table, ...] = ()
+    warnings: tuple[str, ...] = ()
+    needs_ocr: tuple[int, ...] = ()
+
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.pages if p.ocr)
+
+    def boxes(self, page: int, start: int, end: int) -> tuple[Box, ...]:
+        """Where `pages[page - 1].text[start:end]` is drawn, merged per line."""
+        return self.pages[page - 1].boxes(start, end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,6 +155,15 @@ class Clause:
     start: int
     end: int
     confidence: float
+    # The heading path of the section holding the clause, e.g. "5. Data Security > 5.2".
+    section: str = ""
+    # Where the clause is on its page: (x0, top, x1, bottom) in PDF points; empty for text.
+    boxes: tuple[Box, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        """Too weak a match to act on: policies give `needs_review` rather than guess."""
+        return self.confidence < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,6 +177,12 @@ class Extraction:
     data_elements: tuple[str, ...]
     warnings: tuple[str, ...]
     extractor_version: str
+    ocr_pages: tuple[int, ...] = ()
+    # Flat list of headings: {"id", "number", "title", "level", "page", "start", "parent"}.
+    sections: tuple[Mapping[str, Any], ...] = ()
+    tables: int = 0
+    # Pages without a text layer that could not be recognised (no Tesseract): not in to_json.
+    needs_ocr: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,13 +196,18 @@ class Extraction:
                     "attributes": _plain(c.attributes),
                     "text": c.text,
                     "page": c.page,
+                    "section": c.section,
                     "confidence": c.confidence,
+                    "needs_review": c.needs_review,
                 }
                 for c in self.clauses
             ],
             "data_elements": list(self.data_elements),
             "warnings": list(self.warnings),
             "extractor_version": self.extractor_version,
+            "ocr_pages": list(self.ocr_pages),
+            "sections": [dict(s) for s in self.sections],
+            "tables": self.tables,
         }
 
 

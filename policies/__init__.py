@@ -7,6 +7,7 @@ Pure library: (pack, clauses, context) -> findings. Packs are YAML data under
 from __future__ import annotations
 
 from policies.cases import Case, CasesFile, load_cases
+from policies.checks import Clauses
 from policies.engine import evaluate, summarize
 from policies.errors import (
     DuplicateRuleIdError,
@@ -15,7 +16,14 @@ from policies.errors import (
     PolicyError,
     UnknownPackError,
 )
-from policies.loader import available_states, load_pack, load_packs, pack_for_state
+from policies.loader import (
+    available_states,
+    load_pack,
+    load_pack_source,
+    load_packs,
+    pack_for_state,
+    shipped_packs,
+)
 from policies.types import (
     Check,
     Citation,
@@ -35,6 +43,7 @@ __all__ = [
     "Check",
     "Citation",
     "ClauseFact",
+    "Clauses",
     "Context",
     "DuplicateRuleIdError",
     "Fact",
@@ -51,7 +60,9 @@ __all__ = [
     "evaluate",
     "load_cases",
     "load_pack",
+    "load_pack_source",
     "load_packs",
     "pack_for_state",
+    "shipped_packs",
     "summarize",
 ]

@@ -16,7 +16,7 @@ import yaml
 
 from policies.errors import PackSyntaxError, PackValidationError
 
-__all__ = ["Where", "YamlList", "YamlMap", "load_yaml"]
+__all__ = ["Where", "YamlList", "YamlMap", "load_yaml", "load_yaml_text"]
 
 
 class YamlMap(dict[str, Any]):
@@ -43,6 +43,15 @@ def load_yaml(path: Path) -> Any:
     """Parse one YAML file into YamlMap/YamlList/scalars; raise PackSyntaxError if invalid."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackSyntaxError(path, 1, str(exc)) from exc
+    return load_yaml_text(text, path)
+
+
+def load_yaml_text(text: str, path: Path) -> Any:
+    """Parse YAML held in memory (e.g. a district pack stored in the database); `path` names
+    it in error messages."""
+    try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

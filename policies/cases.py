@@ -6,7 +6,7 @@ are run by a cross-package test; `expect: skip` means the rule must not apply in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -14,23 +14,11 @@ from typing import Any
 from policies._yaml import Where, YamlList, YamlMap, load_yaml
 from policies.schema import AGREEMENT_KINDS, CONTEXT_FLAGS
 from policies.taxonomy import ALLOWED_STANCES, LABELS
-from policies.types import Context, Fact
+from policies.types import Case, Context, Fact
 
-__all__ = ["EXPECTATIONS", "Case", "CasesFile", "cases_path", "load_cases"]
+__all__ = ["EXPECTATIONS", "Case", "CasesFile", "cases_path", "load_cases", "parse_cases"]
 
 EXPECTATIONS: tuple[str, ...] = ("pass", "fail", "missing", "needs_review", "skip")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Case:
-    """One example; `clauses` is None for text-only cases."""
-
-    name: str
-    expect: str
-    clauses: tuple[Fact, ...] | None = None
-    text: str | None = None
-    context: Context = field(default_factory=Context)
-    line: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,14 +44,19 @@ def load_cases(path: Path | str) -> CasesFile:
     items = m["cases"]
     if not isinstance(items, YamlList) or not items:
         raise where.error(m.line_of("cases"), "cases", "must be a non-empty list")
+    return CasesFile(rule_id=rule_id, cases=parse_cases(items, where, "cases"), source=str(file))
+
+
+def parse_cases(items: YamlList, where: Where, path: str) -> tuple[Case, ...]:
+    """Validate a list of cases (a cases file's `cases:`, or a district pack's per rule)."""
     cases = tuple(
-        _case(item, where, f"cases[{i}]", items.line_of(i)) for i, item in enumerate(items)
+        _case(item, where, f"{path}[{i}]", items.line_of(i)) for i, item in enumerate(items)
     )
     names = [c.name for c in cases]
     for case in cases:
         if names.count(case.name) > 1:
-            raise where.error(case.line, "cases", f"duplicate case name {case.name!r}")
-    return CasesFile(rule_id=rule_id, cases=cases, source=str(file))
+            raise where.error(case.line, path, f"duplicate case name {case.name!r}")
+    return cases
 
 
 def _case(raw: Any, where: Where, path: str, line: int) -> Case:

@@ -7,7 +7,7 @@ combinators: `all_of`, `any_of`, `not`. A new kind is code, with an example and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -18,7 +18,7 @@ from policies._yaml import Where, YamlList, YamlMap
 from policies.taxonomy import ALLOWED_STANCES, ATTRIBUTES, LABELS
 from policies.types import Check, ClauseFact, Outcome
 
-__all__ = ["KINDS", "OPS", "Result", "labels_of", "leaves", "parse_check", "run_check"]
+__all__ = ["KINDS", "OPS", "Clauses", "Result", "labels_of", "leaves", "parse_check", "run_check"]
 
 MAX_DEPTH = 3  # boolean nesting stays shallow: e.g. all_of > not > clause
 
@@ -157,7 +157,24 @@ def run_attribute(check: Check, clauses: Sequence[ClauseFact], review_below: flo
     )
 
 
+class Clauses(tuple[ClauseFact, ...]):
+    """An agreement's clauses with an index by label, built once per `evaluate` call: every
+    leaf check looks its label up instead of scanning all clauses (see bench/recheck.py)."""
+
+    by_label: dict[str, tuple[ClauseFact, ...]]
+
+    def __new__(cls, clauses: Iterable[ClauseFact]) -> Clauses:
+        self = super().__new__(cls, clauses)
+        index: dict[str, list[ClauseFact]] = {}
+        for clause in self:
+            index.setdefault(clause.label, []).append(clause)
+        self.by_label = {label: tuple(found) for label, found in index.items()}
+        return self
+
+
 def _with_label(clauses: Sequence[ClauseFact], label: str) -> tuple[ClauseFact, ...]:
+    if isinstance(clauses, Clauses):
+        return clauses.by_label.get(label, ())
     return tuple(c for c in clauses if c.label == label)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from policies.checks import Result, run_check
+from policies.checks import Clauses, Result, run_check
 from policies.types import ClauseFact, Context, Finding, Outcome, Pack, Rule, Severity
 
 __all__ = ["applies", "evaluate", "evaluate_rule", "summarize"]
@@ -24,7 +24,7 @@ def evaluate(
     A pass or fail that rests only on clauses with confidence below `review_below` becomes
     needs_review. Pure: the same inputs always give the same findings.
     """
-    facts = tuple(clauses)
+    facts = clauses if isinstance(clauses, Clauses) else Clauses(clauses)
     ctx = context or Context()
     return tuple(
         evaluate_rule(rule, facts, pack=pack, review_below=review_below)
@@ -87,5 +87,7 @@ def _ordered(
     evidence: Sequence[ClauseFact], clauses: Sequence[ClauseFact]
 ) -> tuple[ClauseFact, ...]:
     """Evidence in document order (the order the clauses were given)."""
+    if len(evidence) < 2:
+        return tuple(evidence)
     position: Mapping[int, int] = {id(c): i for i, c in enumerate(clauses)}
     return tuple(sorted(evidence, key=lambda c: position.get(id(c), len(position))))

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 __all__ = [
+    "Case",
     "Check",
     "Citation",
     "ClauseFact",
@@ -119,8 +120,26 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Case:
+    """One example clause set and the outcome a rule must give; `clauses` is None for
+    text-only cases (they need an extractor, see `policies.testing.run_pack_cases`)."""
+
+    name: str
+    expect: str
+    clauses: tuple[Fact, ...] | None = None
+    text: str | None = None
+    context: Context = field(default_factory=lambda: Context())
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Pack:
-    """A versioned set of rules for one jurisdiction (or a district pack extending one)."""
+    """A versioned set of rules for one jurisdiction (or a district pack extending one).
+
+    For a pack that `extends` another: `base` is that pack, `overridden` the ids of the
+    inherited rules whose check this pack changed, and `cases` the pack's own cases per rule
+    id (for its overrides and its own rules; shipped rules keep theirs in `.cases.yaml`).
+    """
 
     id: str
     title: str
@@ -131,6 +150,9 @@ class Pack:
     source: str = ""
     state: str | None = None
     extends: str | None = None
+    base: Pack | None = None
+    overridden: tuple[str, ...] = ()
+    cases: Mapping[str, tuple[Case, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,7 +17,7 @@ from extractors.sandbox import extract_isolated
 from policies import Context
 from policies import Finding as PolicyFinding
 from registry.catalog import app_in_district
-from registry.checking import evaluate_packs, packs_for_state
+from registry.checking import evaluate_packs, packs_for_district
 from registry.errors import (
     DuplicateUploadError,
     InvalidInputError,
@@ -43,11 +43,15 @@ from registry.storage import FileStorage, sha256_of
 
 __all__ = [
     "ReadLimits",
+    "RuleChange",
     "clause_rows",
+    "diff_outcomes",
     "finding_row",
+    "findings_diff",
     "get_agreement",
     "list_agreements",
     "media_type_of",
+    "outcome_counts",
     "upload_agreement",
 ]
 
@@ -81,6 +85,7 @@ async def upload_agreement(
     expires_on: date | None = None,
     is_public: bool = False,
     limits: ReadLimits | None = None,
+    replaces_id: int | None = None,
 ) -> Agreement:
     """Read, check and store an agreement for an app of the actor's district.
 
@@ -88,9 +93,17 @@ async def upload_agreement(
     of the rejected upload. The same bytes for the same app raise DuplicateUploadError.
     With `limits`, the document is read in a worker process bounded in time and memory
     (what the server does); without, in a thread (tests and trusted demo files).
+    `replaces_id` makes it the new version of an earlier agreement of the same app (see
+    `findings_diff`).
     """
     require_role(actor, Role.PRIVACY_OFFICER)
     app = await app_in_district(actor, app_id)
+    if replaces_id is not None and not await Agreement.exists(
+        id=replaces_id, app_id=app.id, district_id=actor.district_id
+    ):
+        raise InvalidInputError(
+            "The agreement to replace is not one of this app's agreements.", field="replaces"
+        )
     district = await District.get(id=actor.district_id)
     filename = (filename or "agreement").strip()[:255] or "agreement"
     if len(data) > max_bytes:
@@ -136,7 +149,7 @@ async def upload_agreement(
         )
         raise InvalidUploadError(str(exc), reason=exc.code) from exc
     context = Context(agreement_kind=kind.value, under_13=app.under_13)
-    findings = evaluate_packs(packs_for_state(district.state), extraction.clauses, context)
+    findings = evaluate_packs(await packs_for_district(district), extraction.clauses, context)
     storage.put(data)  # content-addressed and atomic: safe before the transaction
     async with in_transaction() as conn:
         stored, _ = await StoredFile.get_or_create(
@@ -156,6 +169,7 @@ async def upload_agreement(
             is_public=is_public,
             extraction_state=ExtractionState.DONE,
             uploaded_by_id=actor.user_id,
+            replaces_id=replaces_id,
             using_db=conn,
         )
         await _store_extraction(agreement, extraction, conn)
@@ -180,6 +194,7 @@ async def upload_agreement(
                 "pages": len(extraction.pages),
                 "clauses": len(extraction.clauses),
                 "findings": len(findings),
+                "replaces": replaces_id,
             },
             using_db=conn,
         )
@@ -194,6 +209,9 @@ async def _store_extraction(agreement: Agreement, extraction: Extraction, conn: 
         pages=len(extraction.pages),
         warnings=list(extraction.warnings),
         data_elements=list(extraction.data_elements),
+        ocr_pages=list(extraction.ocr_pages),
+        page_sizes=[{"width": p.width, "height": p.height} for p in extraction.pages],
+        sections=[dict(s) for s in extraction.sections],
         using_db=conn,
     )
     await Clause.bulk_create(clause_rows(row, extraction.clauses), using_db=conn)
@@ -212,6 +230,8 @@ def clause_rows(extraction: ExtractionRow, clauses: Iterable[ExtractedClause]) -
             start=c.start,
             end=c.end,
             confidence=c.confidence,
+            section=c.section[:300],
+            boxes=[list(b) for b in c.boxes],
         )
         for c in clauses
     ]
@@ -281,3 +301,62 @@ async def list_agreements(actor: Actor, app_id: int) -> list[Agreement]:
         .prefetch_related("file")
         .order_by("-created_at")
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleChange:
+    """One rule's outcome before and after; None when the rule did not apply then."""
+
+    rule_id: str
+    title: str
+    old: str | None
+    new: str | None
+
+
+def diff_outcomes(
+    old: Mapping[str, tuple[str, str]], new: Mapping[str, tuple[str, str]]
+) -> list[RuleChange]:
+    """Rules whose outcome differs; both maps are rule_id -> (title, outcome)."""
+    changes = []
+    for rule in sorted(set(old) | set(new)):
+        before = old[rule][1] if rule in old else None
+        after = new[rule][1] if rule in new else None
+        if before != after:
+            title = (new.get(rule) or old[rule])[0]
+            changes.append(RuleChange(rule_id=rule, title=title, old=before, new=after))
+    return changes
+
+
+async def _outcomes(agreement_id: int) -> dict[str, tuple[str, str]]:
+    """rule_id -> (title, outcome as the officer left it: an override wins)."""
+    rows = await Finding.filter(agreement_id=agreement_id).values_list(
+        "rule_id", "title", "outcome", "override_outcome"
+    )
+    return {rule: (title, override or outcome) for rule, title, outcome, override in rows}
+
+
+async def findings_diff(
+    actor: Actor, agreement_id: int
+) -> tuple[Agreement | None, list[RuleChange]]:
+    """The agreement this one replaces, and which rules' outcomes changed between them."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    agreement = await Agreement.filter(id=agreement_id, district_id=actor.district_id).first()
+    if agreement is None:
+        raise NotFoundError("No such agreement in your district.")
+    previous_id = agreement.replaces_id  # type: ignore[attr-defined]
+    if previous_id is None:
+        return None, []
+    previous = await Agreement.get(id=previous_id)
+    return previous, diff_outcomes(await _outcomes(previous_id), await _outcomes(agreement_id))
+
+
+async def outcome_counts(actor: Actor, agreement_id: int) -> dict[str, int]:
+    """How many findings of an agreement end in each outcome (overrides count)."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    counts: dict[str, int] = {}
+    for outcome, override in await Finding.filter(
+        agreement_id=agreement_id, agreement__district_id=actor.district_id
+    ).values_list("outcome", "override_outcome"):
+        key = override or outcome
+        counts[key] = counts.get(key, 0) + 1
+    return counts

@@ -19,6 +19,7 @@ from registry.db import open_db, upgrade
 from registry.demo import DEMO_SLUG, DEMO_USERS, load_demo
 from registry.errors import RegistryError
 from registry.models import District
+from registry.nlp_cli import add_nlp_commands
 from registry.recheck import recheck
 from registry.rules_cli import add_rules_commands
 from registry.runtime import open_runtime
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_check)
 
     add_rules_commands(sub)
+    add_nlp_commands(sub)
 
     p = sub.add_parser("recheck", help="re-check stored agreements against the current packs")
     p.add_argument("--district", help="only this district (slug)")

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from registry import accounts, agreements, catalog, reviews
+from registry import accounts, agreements, catalog, packs, reviews
 from registry.demo_agreements import DpaTerms, render_dpa
 from registry.errors import RegistryError
-from registry.models import District
+from registry.models import App, District
 from registry.scoping import Actor
 from registry.status import AgreementKind, AppStatus, Role
 from registry.storage import FileStorage
 
-__all__ = ["DEMO_SLUG", "DEMO_USERS", "DemoApp", "load_demo"]
+__all__ = ["DEMO_PACK", "DEMO_SLUG", "DEMO_USERS", "DemoApp", "load_demo"]
 
 DEMO_SLUG = "hudson-valley"
 DEMO_USERS = (
@@ -25,6 +25,32 @@ DEMO_USERS = (
     ("officer@hudson-valley.example.org", "Priya Officer", Role.PRIVACY_OFFICER, "demo-officer-password"),
     ("teacher@hudson-valley.example.org", "Tomás Teacher", Role.TEACHER, "demo-teacher-password"),
 )  # fmt: skip
+
+# The demo district's own pack: New York's law with a 48-hour breach notice, so a new user
+# sees a finding that comes from a district rule (see /admin/packs as the admin).
+DEMO_PACK = """\
+id: district-hudson-valley
+title: Hudson Valley CSD contract standards
+version: "1.0.0"
+effective: 2025-07-01
+jurisdiction: US-NY
+extends: us-ny
+notes: The board's data-privacy policy asks for breach notice within 48 hours.
+overrides:
+  us-ny.part121.breach-7d:
+    value: 48
+    title: Breach notice to the district within 48 hours
+    fail_message: >-
+      the agreement allows {value}; Hudson Valley CSD requires notice within {limit}
+cases:
+  us-ny.part121.breach-7d:
+    - name: two-days
+      clauses: [{label: breach_notification, stance: requires, attributes: {deadline_hours: 48}}]
+      expect: pass
+    - name: three-days
+      clauses: [{label: breach_notification, stance: requires, attributes: {deadline_hours: 72}}]
+      expect: fail
+"""
 
 SHARED_POLICIES = Path(__file__).resolve().parents[2] / "shared/corpora/agreements/tosback-versions"
 
@@ -94,6 +120,27 @@ DEMO_APPS = (
     DemoApp("ScienceJournal", "Cobalt Sciences", "Science", "3-8", A),
 )  # fmt: skip
 
+# What teachers are told about a denied app, and what to use instead.
+DENIALS = {
+    "FreeFlashcards": (
+        "The agreement lets the vendor sell student data and show targeted ads.",
+        "QuizArena",
+    ),
+    "MegaGames Classroom": (
+        "The games are paid for by advertising aimed at students.",
+        "MathQuest",
+    ),
+    "SpyGlass Monitor": ("Student data is not encrypted and may be sold.", None),
+}
+SUBPROCESSORS = (
+    {"name": "Amazon Web Services", "purpose": "Hosting and storage in the United States"},
+    {"name": "SendGrid", "purpose": "Email to teachers and parents"},
+)
+PRIVACY_CONTACT = (
+    "Write to the District Privacy Officer, 12 School Street, Hudson, NY, or "
+    "privacy@hudson-valley.example.org, to see, correct or delete your child's records."
+)
+
 DEMO_REQUESTS = (
     ("Desmos Graphing", "https://www.desmos.com", "Graphing for Algebra I", "Algebra I", "9"),
     ("Padlet", "https://padlet.com", "Class brainstorming walls", "English 10", "10"),
@@ -115,9 +162,25 @@ async def load_demo(storage: FileStorage, nlp: Language | None = None) -> bool:
         )
         actors[role] = await accounts.actor_for(user.id, district.id)
     officer, teacher = actors[Role.PRIVACY_OFFICER], actors[Role.TEACHER]
+    await District.filter(id=district.id).update(
+        privacy_contact=PRIVACY_CONTACT, website="https://www.hudson-valley.example.org"
+    )
+    await packs.save_district_pack(actors[Role.ADMIN], source=DEMO_PACK)
     today = date.today()
+    app_ids: dict[str, int] = {}
     for index, spec in enumerate(DEMO_APPS):
-        await _load_app(officer, spec, index, today, district.name, storage, nlp)
+        app_ids[spec.name] = await _load_app(
+            officer, spec, index, today, district.name, storage, nlp
+        )
+    for name, (reason, alternative) in DENIALS.items():
+        await reviews.change_status(
+            officer,
+            app_ids[name],
+            to=AppStatus.DENIED,
+            note="Agreement does not meet New York requirements.",
+            denial_reason=reason,
+            alternative_id=app_ids[alternative] if alternative else None,
+        )
     for name, url, why, class_name, grade in DEMO_REQUESTS:
         await catalog.request_app(
             teacher, name=name, url=url, reason=why, class_name=class_name, grade=grade
@@ -134,7 +197,8 @@ async def _load_app(
     district_name: str,
     storage: FileStorage,
     nlp: Language | None,
-) -> None:
+) -> int:
+    """Add the app with its agreement and decision; returns the app's id."""
     slug = spec.name.lower().replace(" ", "").replace("!", "")
     app = await catalog.create_app(
         officer,
@@ -145,6 +209,8 @@ async def _load_app(
         grades=spec.grades,
         subjects=spec.subjects,
     )
+    if not spec.policy_file:
+        await App.filter(id=app.id).update(subprocessors=list(SUBPROCESSORS))
     signed = today - timedelta(days=30 + 20 * index)
     expires = today - timedelta(days=10) if spec.expired else signed + timedelta(days=3 * 365)
     policy = SHARED_POLICIES / spec.policy_file if spec.policy_file else None
@@ -170,12 +236,7 @@ async def _load_app(
             max_bytes=50 * 1024 * 1024, nlp=nlp, signed_on=signed, expires_on=expires,
             is_public=public,
         )  # fmt: skip
-    if spec.status is AppStatus.IN_REVIEW:
-        return
-    await reviews.change_status(
-        officer,
-        app.id,
-        to=spec.status,
-        conditions=spec.conditions,
-        note="Agreement does not meet New York requirements." if spec.status is D else "",
-    )
+    if spec.status in (AppStatus.IN_REVIEW, AppStatus.DENIED):
+        return app.id  # denials are decided once every app exists (they name alternatives)
+    await reviews.change_status(officer, app.id, to=spec.status, conditions=spec.conditions)
+    return app.id

@@ -14,16 +14,20 @@ from registry.status import AgreementKind, AppStatus, ExtractionState, RequestSt
 
 __all__ = [
     "Agreement",
+    "ApiToken",
     "App",
     "AppDataElement",
     "AppRequest",
     "AppStatusRecord",
     "AuditEvent",
     "Clause",
+    "ClauseCorrection",
     "District",
+    "DistrictPack",
     "Extraction",
     "Finding",
     "Membership",
+    "Notification",
     "StoredFile",
     "User",
     "Vendor",
@@ -35,10 +39,36 @@ class District(Model):
     slug = fields.CharField(max_length=80, unique=True)
     name = fields.CharField(max_length=200)
     state = fields.CharField(max_length=2)
+    # pack ids checked for this district's agreements; empty means the defaults
+    # (its state's pack and federal), see registry.checking
+    enabled_packs: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    privacy_contact = fields.TextField(default="")  # shown to parents: how to ask for records
+    website = fields.CharField(max_length=500, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "district"
+
+
+class DistrictPack(Model):
+    """A district's own rule pack (YAML source), extending shipped packs."""
+
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="packs", on_delete=fields.CASCADE
+    )
+    pack_id = fields.CharField(max_length=100)
+    source = fields.TextField()  # the pack as YAML, linted before it is saved
+    is_enabled = fields.BooleanField(default=True)
+    version = fields.IntField(default=1)  # optimistic lock: bumped on every save
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="pack_edits", null=True, on_delete=fields.SET_NULL
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "district_pack"
+        unique_together = (("district", "pack_id"),)
 
 
 class User(Model):
@@ -92,6 +122,8 @@ class App(Model):
     grades = fields.CharField(max_length=100, default="")
     subjects = fields.CharField(max_length=300, default="")
     under_13 = fields.BooleanField(default=True)
+    # [{"name": str, "purpose": str}]: who else receives the data
+    subprocessors: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -126,7 +158,12 @@ class AppStatusRecord(Model):
     )
     status = fields.CharEnumField(AppStatus, max_length=30, default=AppStatus.REQUESTED)
     conditions = fields.TextField(default="")
-    decision_note = fields.TextField(default="")
+    decision_note = fields.TextField(default="")  # internal to officers
+    denial_reason = fields.TextField(default="")  # shown to the district's teachers
+    alternative: fields.ForeignKeyNullableRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name="suggested_for", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)  # optimistic lock: bumped on every change
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -174,6 +211,9 @@ class Agreement(Model):
     uploaded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="uploads", null=True, on_delete=fields.SET_NULL
     )
+    replaces: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="replaced_by", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -190,6 +230,10 @@ class Extraction(Model):
     pages = fields.IntField()
     warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
     data_elements: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    ocr_pages: fields.JSONField[list[int]] = fields.JSONField(default=list)
+    # [{"width": float, "height": float}] per page, in PDF points (empty for text documents)
+    page_sizes: fields.JSONField[list[dict[str, float]]] = fields.JSONField(default=list)
+    sections: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -211,9 +255,32 @@ class Clause(Model):
     start = fields.IntField(default=0)
     end = fields.IntField(default=0)
     confidence = fields.FloatField()
+    section = fields.CharField(max_length=300, default="")
+    # [[page, x0, top, x1, bottom], ...] in PDF points: where the clause is on the page image
+    boxes: fields.JSONField[list[list[float]]] = fields.JSONField(default=list)
 
     class Meta:
         table = "clause"
+
+
+class ClauseCorrection(Model):
+    """An officer's correction of a clause's label, stance or attributes (the clause stays)."""
+
+    id = fields.IntField(primary_key=True)
+    clause: fields.ForeignKeyRelation[Clause] = fields.ForeignKeyField(
+        "models.Clause", related_name="corrections", on_delete=fields.CASCADE
+    )
+    label = fields.CharField(max_length=60)
+    stance = fields.CharField(max_length=20)
+    attributes: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    reason = fields.TextField()
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="corrections", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "clause_correction"
 
 
 class Finding(Model):
@@ -259,10 +326,52 @@ class AppRequest(Model):
     class_name = fields.CharField(max_length=200, default="")
     grade = fields.CharField(max_length=40, default="")
     status = fields.CharEnumField(RequestStatus, max_length=20, default=RequestStatus.OPEN)
+    decision_note = fields.TextField(default="")  # shown to the teacher who asked
+    decided_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "app_request"
+
+
+class Notification(Model):
+    """A message to one user in one district (e.g. their request was decided)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="notifications", on_delete=fields.CASCADE
+    )
+    message = fields.TextField()
+    link = fields.CharField(max_length=500, default="")
+    read_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notification"
+
+
+class ApiToken(Model):
+    """A bearer token for the JSON API: only its sha256 is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    prefix = fields.CharField(max_length=12)  # shown in lists so a user can tell tokens apart
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "api_token"
 
 
 class AuditEvent(Model):

@@ -98,13 +98,23 @@ class Settings:
 
 
 def _stored_secret(var_dir: Path) -> str:
-    """Read the generated secret, creating it (mode 0600) on first run."""
+    """Read the generated secret, creating it (mode 0600) on first run.
+
+    Several server processes may start at once: the secret is written to a private temp
+    file and linked into place atomically, so every process reads the same whole secret.
+    """
     path = var_dir / "secret_key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     var_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temp = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secret)
-    return secret
+        fh.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temp, path)  # fails if another process linked its secret first
+    except FileExistsError:
+        pass
+    finally:
+        temp.unlink()
+    return path.read_text(encoding="utf-8").strip()

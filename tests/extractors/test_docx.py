@@ -16,6 +16,7 @@ from extractors import (
     extract,
     read_pages,
 )
+from extractors.document import read
 from extractors.reader import sniff
 
 
@@ -161,3 +162,46 @@ def test_other_zip_archives_are_still_unsupported():
     assert "ZIP archive" in info.value.message
     assert "Unzip" in info.value.message
     assert info.value.detected == "a ZIP archive"
+
+
+def _checkbox_control(paragraph, checked: bool) -> None:
+    """A Word 2010 check box content control (w14:checkbox), as NDPA Word forms use."""
+    from docx.oxml import parse_xml
+
+    glyph = "☒" if checked else "☐"
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    paragraph._p.append(
+        parse_xml(
+            f'<w:sdt xmlns:w="{w}" xmlns:w14="{w14}"><w:sdtPr><w14:checkbox>'
+            f'<w14:checked w14:val="{int(checked)}"/></w14:checkbox></w:sdtPr>'
+            f"<w:sdtContent><w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"
+        )
+    )
+
+
+def make_schedule_docx(ticked: set[str]) -> bytes:
+    document = Document()
+    document.add_heading("Exhibit B", level=1)
+    document.add_heading("Schedule of Data", level=2)
+    categories = ["Attendance", "Conduct", "Demographics", "Student Work"]
+    table = document.add_table(rows=len(categories) + 1, cols=3)
+    table.rows[0].cells[0].text = "Category of Data"
+    table.rows[0].cells[1].text = "Elements"
+    table.rows[0].cells[2].text = "Check if Used by Your System"
+    for row, name in zip(table.rows[1:], categories, strict=True):
+        row.cells[0].text = name
+        row.cells[1].text = f"{name} data"
+        _checkbox_control(row.cells[2].paragraphs[0], name in ticked)
+    return _save(document)
+
+
+def test_docx_tables_are_read_with_word_check_boxes(nlp):
+    data = make_schedule_docx({"Attendance", "Student Work"})
+    document = read(data)
+    (table,) = document.tables
+    assert table.texts()[0] == ["Category of Data", "Elements", "Check if Used by Your System"]
+    assert [row[2].checked for row in table.rows[1:]] == [True, False, False, True]
+    extraction = extract(data, nlp=nlp)
+    assert extraction.data_elements == ("attendance", "student_work")
+    assert extraction.tables == 1

@@ -2,7 +2,8 @@
 
 `# expect: <label> <stance> [key=value ...]` above a sentence: the sentence yields a clause with
 that label, stance and attributes (values: numbers, true/false, "quoted text", or a,b lists).
-`# ok: <label>` above a near miss: the sentence yields no clause with that label.
+`# ok: <label>` above a near miss: the sentence yields no clause with that label, or only one
+marked `needs_review` (the classifier gave it a faint chance).
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def test_case(case, nlp):
     clauses = find_clauses((Page(number=1, text=case.text),), nlp=nlp)
     found = [c for c in clauses if c.label == case.label]
     if case.kind == "ok":
-        assert found == [], f"near miss matched: {found}"
+        # The classifier may still see a faint chance: never a clause to act on.
+        assert all(c.needs_review for c in found), f"near miss matched: {found}"
         return
     assert len(found) == 1, [c.label for c in clauses]
     clause = found[0]

@@ -128,6 +128,9 @@ def test_numbers_in_the_body_are_kept():
         ("pages 1-\n3", "pages 1-\n3"),
         ("the following -\nitems", "the following -\nitems"),  # a dash, not a hyphen
         ("Übermittlungs-\nfrist", "Übermittlungsfrist"),
+        # Compounds keep their hyphen: both halves are words, the joined form is unused.
+        ("third-\nparty", "third-party"),
+        ("seventy-\ntwo", "seventy-two"),
     ],
 )
 def test_hyphenation_is_undone_only_between_letters(text, expected):
@@ -139,3 +142,13 @@ def test_blank_pages_stay_blank_and_keep_their_number(pdf_factory):
     pages = read_pages(data)
     assert len(pages) == 4
     assert pages[3].text == ""  # "Page 4 of 4" and the header are gone too
+
+
+def test_compound_hyphen_follows_how_the_document_spells_the_word():
+    """Both halves are words, so the document decides: its other spelling wins."""
+    joined = clean_page_texts(["Use a note-\nbook.\nEvery notebook is kept."])
+    assert joined == ["Use a notebook.\nEvery notebook is kept."]
+    kept = clean_page_texts(["A de-\nidentified set.\nOnly de-identified data."])
+    assert kept == ["A de-identified set.\nOnly de-identified data."]
+    # "cyber" occurs once (here), so it is not known to be a word: the split is joined.
+    assert clean_page_texts(["cyber-\nsecurity plan."]) == ["cybersecurity plan."]

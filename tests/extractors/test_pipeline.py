@@ -73,6 +73,7 @@ def test_to_json_is_the_stable_contract(nlp):
     payload = extraction.to_json()
     assert set(payload) == {
         "file", "sha256", "pages", "clauses", "data_elements", "warnings", "extractor_version",
+        "ocr_pages", "sections", "tables",
     }  # fmt: skip
     assert payload["pages"] == 1
     assert payload["file"] == "a.txt"
@@ -84,9 +85,12 @@ def test_to_json_is_the_stable_contract(nlp):
             "attributes": {},
             "text": "Provider shall not sell Student Data.",
             "page": 1,
-            "confidence": 0.9,
+            "section": "",
+            "confidence": 0.99,
+            "needs_review": False,
         }
     ]
+    assert payload["ocr_pages"] == []
     json.dumps(payload)  # serialisable as is
 
 

@@ -29,3 +29,31 @@ def test_deadline_stops_the_worker():
 def test_memory_limit_stops_the_worker():
     with pytest.raises(ResourceLimitError):
         extract_isolated(PDF, memory_bytes=150 * 1024 * 1024)
+
+
+def test_big_file_is_read_by_page_readers_inside_the_worker():
+    """60 pages: the worker forks page readers (it is not a daemon, so it may)."""
+    body = ["Terms of use", "Clause {n}. Provider shall not sell Student Data.", "End of part"]
+    pages = [[line.format(n=n) for line in body] for n in range(60)]
+    data = make_pdf(pages)
+    isolated = extract_isolated(data, filename="long.pdf")
+    assert len(isolated.pages) == 60
+    assert isolated == extract(data, filename="long.pdf")
+    assert sum(c.label == "data_sale" for c in isolated.clauses) == 60
+
+
+def test_memory_failures_wrapped_by_libraries_count_as_limits():
+    """pdfplumber wraps pdfminer's errors, a dead page reader breaks the pool: either way
+    the cause is the memory limit, not a damaged file (once seen as a flaky failure)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from extractors.sandbox import _out_of_memory
+
+    assert _out_of_memory(PdfminerException(MemoryError()))
+    assert _out_of_memory(BrokenProcessPool("a child process terminated abruptly"))
+    wrapped = ValueError("bad xref")
+    wrapped.__cause__ = MemoryError()
+    assert _out_of_memory(wrapped)
+    assert not _out_of_memory(PdfminerException(ValueError("bad xref")))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from policies import load_pack, pack_for_state
-from registry import agreements, catalog, recheck, reviews
-from registry.models import AuditEvent, Finding
+from registry import agreements, catalog, corrections, recheck, reviews
+from registry.models import AuditEvent, Clause, Finding
 from registry.status import AgreementKind, Role
 from registry.storage import InMemoryFileStorage
 from tests.conftest import make_actor, make_district
@@ -70,3 +70,37 @@ async def test_tightened_pack_turns_72_hours_from_pass_to_fail(orm):
 
     back = await recheck.recheck(packs_for=lambda state: (pack_for_state("NY"),))
     assert any(c.rule == RULE and c.new == "pass" for c in back.changes)
+
+
+async def test_rechecked_rows_equal_the_rows_an_upload_stores(orm):
+    """The re-check inserts findings with one prepared statement, not model instances: the
+    stored values must be the ones an upload stores through the ORM."""
+    _, agreement = await _agreement()
+    fields = (
+        "rule_id", "pack_id", "pack_version", "title", "citation", "severity", "outcome",
+        "explanation", "evidence", "override_outcome", "override_reason",
+    )  # fmt: skip
+    uploaded = await Finding.filter(agreement_id=agreement.id).order_by("rule_id").values(*fields)
+    assert len(uploaded) > 5
+    await Finding.filter(agreement_id=agreement.id).delete()
+    report = await recheck.recheck()
+    assert report.changed_agreements == 1
+    rechecked = await Finding.filter(agreement_id=agreement.id).order_by("rule_id")
+    assert [{f: getattr(row, f) for f in fields} for row in rechecked] == uploaded
+    assert all(row.created_at.tzinfo is not None for row in rechecked)
+
+
+async def test_recheck_evaluates_corrected_clauses(orm):
+    """An officer corrects the breach clause to 10 days: later re-checks keep using that."""
+    officer, agreement = await _agreement()
+    clause = await Clause.get(extraction__agreement_id=agreement.id, label="breach_notification")
+    await corrections.correct_clause(
+        officer, clause.id, label="breach_notification", stance="requires",
+        attributes={"deadline_hours": 240}, reason="the rider signed later says ten days",
+    )  # fmt: skip
+    assert (await Finding.get(agreement_id=agreement.id, rule_id=RULE)).outcome == "fail"
+
+    report = await recheck.recheck()
+    assert report.changes == []  # the correction still decides: no flip back to pass
+    assert (await Finding.get(agreement_id=agreement.id, rule_id=RULE)).outcome == "fail"
+    assert (await Clause.get(id=clause.id)).attributes["deadline_hours"] == 72  # original kept

@@ -187,7 +187,7 @@ async def test_full_journey(web_app: ASGIApp, client: httpx.AsyncClient) -> None
         assert "within 30 days" not in public.text
         assert "breach clause accepted by cabinet" not in public.text
         assert officer.name not in public.text
-        assert "signed 2025-07-01" in public.text
+        assert "July 1, 2025" in public.text  # the signed date, written out for parents
         file_link = re.search(r'href="(/d/springfield/agreements/\d+/file)"', public.text)
         assert file_link
         pdf = await parent.get(file_link.group(1))

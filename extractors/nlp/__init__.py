@@ -1,0 +1,1 @@
+"""The trained half of clause extraction: corpus, training, evaluation, model architecture."""
