@@ -160,7 +160,8 @@ _NOTIFY_AUTH = _has(
 # Who receives the notice: the words right after a notifying verb.
 _NOTICE_TO = re.compile(
     r"\b(?:notif(?:y|ies|ied|ying|ication)|notice|inform(?:s|ed)?|tell|alert|e-?mail|contact"
-    r"|report(?:s|ed)?|disclose the breach|let)\b(?P<to>[^.;]{0,70})",
+    r"|report(?:s|ed)?|disclose the breach|let)\b"
+    r"(?P<to>(?:(?!\bnotif|\binform|\bnotice\b)[^.;]){0,70})",  # up to the next notifying verb
     re.IGNORECASE,
 )
 _IN_TRANSIT = _has(

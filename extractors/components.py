@@ -34,7 +34,13 @@ from thinc.types import Ints2d
 from extractors.attributes import attributes_for
 from extractors.nlp.model import clause_inputs, cues_of
 from extractors.nlp.sentences import sentence_starts
-from extractors.stance import conditions_in, detect_stance, explicit_stance, resolve_stance
+from extractors.stance import (
+    conditions_in,
+    detect_stance,
+    explicit_stance,
+    not_a_ban,
+    resolve_stance,
+)
 from extractors.taxonomy import ALLOWED_STANCES, LABELS
 
 __all__ = ["ClauseAnnotator", "ClauseHit", "Combine", "hits_of", "legal_sentencizer"]
@@ -260,6 +266,19 @@ class ClauseAnnotator:
             explicit_stance(label, text, start, end) if rule is not None and EXPLICIT else None
         )
         if wording is None:
+            if (
+                "permits" in allowed
+                and (
+                    modelled == "prohibits"
+                    or (
+                        modelled == "conditional"
+                        and label == "third_party_disclosure"
+                        and not conditions_in(text)
+                    )
+                )
+                and not_a_ban(text, start, end)
+            ):
+                return "permits", False  # no word of the sentence bans or conditions anything
             return modelled, True
         return wording, wording == modelled
 

@@ -16,6 +16,7 @@ __all__ = [
     "conditions_in",
     "detect_stance",
     "explicit_stance",
+    "not_a_ban",
     "resolve_stance",
     "stance_cues",
 ]
@@ -250,6 +251,32 @@ def explicit_stance(label: str, sentence: str, trigger_start: int, trigger_end: 
     elif _ONLY_IF.search(sentence):
         found = "conditional"
     return found if found in allowed else None
+
+
+# Words that can make a sentence a ban without a negation: "is prohibited", "solely for".
+_BAN_WORDS = re.compile(
+    r"\b(?:prohibit\w*|forbid\w*|bann?\w*|bar(?:s|red)?|solely|exclusively|only|restrict\w*"
+    r"|limit\w*|refrain\w*|abstain\w*|prevent\w*|preclude\w*|exclud\w*|disabl\w*"
+    r"|turns? off|turned off|switch\w* off|opt(?:s|ed)? out|free (?:of|from)|stops?|ceases?)\b",
+    re.IGNORECASE,
+)
+
+
+def not_a_ban(sentence: str, trigger_start: int, trigger_end: int) -> bool:
+    """True when the wording cannot be a prohibition: a plain permission or statement of
+    practice ("Provider may use Student Data to serve targeted advertising", "We sell ...")
+    with no negation, exception or restricting word anywhere in the sentence.
+
+    The classifier learns that most sentences of some labels are bans; this keeps it from
+    reading a vendor's permission to itself as one (the dangerous direction of error).
+    """
+    del trigger_start, trigger_end
+    return not (
+        _NEGATION.search(sentence)
+        or _NOTHING.search(sentence)
+        or _EXCEPTION.search(sentence)
+        or _BAN_WORDS.search(sentence)
+    )
 
 
 _CUES = (

@@ -82,6 +82,11 @@ def run_clause(check: Check, clauses: Sequence[ClauseFact], review_below: float)
     )
 
 
+def _verb(stances: str) -> str:
+    """ "permits / conditional" -> "permits / allows under conditions": stances as verbs."""
+    return stances.replace("conditional", "allows under conditions")
+
+
 def run_no_clause(check: Check, clauses: Sequence[ClauseFact], review_below: float) -> Result:
     """No clause with the label may take a forbidden stance; silence passes.
 
@@ -95,13 +100,13 @@ def run_no_clause(check: Check, clauses: Sequence[ClauseFact], review_below: flo
         seen = " / ".join(_unique(c.stance for c in bad))
         return Result(
             outcome=Outcome.FAIL,
-            detail=f"the {human(label)} clause ({pages(bad)}) {seen} it",
+            detail=f"the {human(label)} clause ({pages(bad)}) {_verb(seen)} it",
             evidence=bad,
-            value=seen,
+            value=_verb(seen),
             limit="not " + " or ".join(stances),
         )
     detail = (
-        f"the {human(label)} clause ({pages(found)}) {found[0].stance} it"
+        f"the {human(label)} clause ({pages(found)}) {_verb(found[0].stance)} it"
         if found
         else f"nothing in the agreement {' or '.join(stances)} {human(label)}"
     )

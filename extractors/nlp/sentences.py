@@ -5,7 +5,8 @@ Kept apart from the spaCy component so the rules read as plain code with their e
   "Inc."), after a single capital ("J. Smith") and inside a quoted defined term
   ("the "Services." The Provider ..." still splits after the quote);
 - a blank line ends a sentence; so does a line that starts with a list marker ("-", "5.2",
-  "(a)", "iv)", "Article VII") or a numbered heading;
+  "(a)", "iv)", "Article VII") or a numbered heading, except digits in brackets that restate
+  the number word before them ("within ten\n(10) days");
 - a lettered item inside a line after a colon or semicolon starts a clause:
   "Provider shall: (a) encrypt data; (b) train staff" gives three.
 """
@@ -85,7 +86,21 @@ def sentence_starts(doc: Doc) -> list[bool]:
 
 
 def _item_at(doc: Doc, i: int) -> bool:
+    if _restates_number(doc, i):
+        return False
     return _LIST_ITEM.match(doc[i].text) is not None or _inline_item(doc, i)
+
+
+def _restates_number(doc: Doc, i: int) -> bool:
+    """ "within ten\n(10) business days": digits in brackets after a number word restate
+    it; a line break before them does not make them a list item."""
+    k = i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0 or not doc[k].like_num or doc[k].text.isdigit():
+        return False
+    words = [t.text for t in doc[i : i + 3]]
+    return len(words) == 3 and words[0] == "(" and words[1].isdigit() and words[2] == ")"
 
 
 def _inline_item(doc: Doc, i: int) -> bool:

@@ -92,6 +92,15 @@ def test_breach_attributes_numbers_and_recipients():
     assert found == {"deadline_hours": 720, "notify": ["lea", "parents", "authorities"]}
 
 
+def test_breach_recipients_of_a_second_notice_in_the_same_sentence():
+    found = attributes_for(
+        "breach_notification",
+        "Provider shall notify the LEA within seventy-two (72) hours, and the LEA will notify "
+        "the affected parents.",
+    )
+    assert found["notify"] == ["lea", "parents"]
+
+
 def test_breach_vague_deadline_is_text_only():
     found = attributes_for("breach_notification", "Provider will notify the district promptly.")
     assert found == {"deadline_text": "promptly", "notify": ["lea"]}

@@ -371,6 +371,23 @@ def test_ambiguous_exceptions_are_left_to_the_classifier():
             "third_party_disclosure",
             "conditional",
         ),
+        # A plain permission is never read as the ban most sentences of its label are.
+        (
+            "Provider may use Student Data to serve targeted advertising to students.",
+            "targeted_advertising",
+            "permits",
+        ),
+        (
+            "The Operator may disclose covered information to its marketing partners.",
+            "third_party_disclosure",
+            "permits",
+        ),
+        (
+            "Bumble Classroom turns off all advertising, data sales, and profiling for students "
+            "in a teacher's class.",
+            "targeted_advertising",
+            "prohibits",
+        ),
     ],
 )
 def test_pipeline_applies_explicit_wording(nlp, text, label, stance):
@@ -409,6 +426,14 @@ def test_numbered_and_lettered_lines_start_clauses(nlp):
         "5.2 Provider shall not rent data",
         "(a) first",
         "(b) second",
+    ]
+
+
+def test_digits_restating_a_number_word_on_the_next_line_are_not_an_item(nlp):
+    text = "Provider shall notify the LEA within ten\n(10) business days.\n(a) first item"
+    assert sentences(nlp, text) == [
+        "Provider shall notify the LEA within ten\n(10) business days.",
+        "(a) first item",
     ]
 
 

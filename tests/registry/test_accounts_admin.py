@@ -171,15 +171,20 @@ async def test_district_settings_are_admin_only_audited_and_shown_to_parents() -
         )
     contact = "Write to privacy@springfield.example.org to see or correct records."
     await accounts.update_district_settings(
-        admin, accounts.DistrictSettings("Springfield Schools", contact, "https://sf.example.org")
+        admin,
+        accounts.DistrictSettings("Springfield Public Schools", contact, "https://sf.example.org"),
     )
     stored = await District.get(id=district.id)
-    assert (stored.name, stored.privacy_contact) == ("Springfield Schools", contact)
+    assert (stored.name, stored.privacy_contact) == ("Springfield Public Schools", contact)
     event = await AuditEvent.get(tag="district:settings", subject_id=district.id)
+    assert event.before == {"name": district.name, "privacy_contact": "", "website": ""}
     assert event.after == {
-        "name": "Springfield Schools",
+        "name": "Springfield Public Schools",
         "privacy_contact": contact,
         "website": "https://sf.example.org",
     }
     listing = await publish.public_listing(district.slug)
-    assert (listing.district_name, listing.privacy_contact) == ("Springfield Schools", contact)
+    assert (listing.district_name, listing.privacy_contact) == (
+        "Springfield Public Schools",
+        contact,
+    )
