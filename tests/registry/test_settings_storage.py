@@ -55,3 +55,24 @@ def test_local_storage_is_content_addressed(tmp_path):
         assert not storage.exists(bad)
         with pytest.raises(FileNotFoundError):
             storage.get(bad)
+
+
+@pytest.mark.parametrize(("query", "level"), [("", 1), ("?synchronous=FULL", 2)])
+def test_sqlite_file_opens_in_wal_with_normal_sync_unless_the_url_says(tmp_path, query, level):
+    import asyncio
+
+    from tortoise import Tortoise, connections
+
+    from registry.db import tortoise_config
+
+    async def pragmas():
+        await Tortoise.init(config=tortoise_config(f"sqlite://{tmp_path}/db/r.sqlite3{query}"))
+        try:
+            conn = connections.get("default")
+            _, mode = await conn.execute_query("PRAGMA journal_mode")
+            _, sync = await conn.execute_query("PRAGMA synchronous")
+            return mode[0][0], sync[0][0]
+        finally:
+            await connections.close_all()
+
+    assert asyncio.run(pragmas()) == ("wal", level)
