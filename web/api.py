@@ -34,6 +34,7 @@ from web.auth import require_actor
 from web.errors import error_response
 from web.forms import parse_upload, submitted_form
 from web.openapi import openapi_document
+from web.paging import Window, window
 
 __all__ = ["MAX_JSON_BYTES", "routes"]
 
@@ -169,16 +170,28 @@ async def list_apps(request: Request) -> Response:
     params = request.query_params
     q, subject, grade = (params.get(k, "").strip()[:200] for k in ("q", "subject", "grade"))
     if actor.role is Role.TEACHER:
+        span = window(params)
         result = await catalog.search_for_teacher(actor, q, subject=subject, grade=grade)
         return _ok(
-            apps=[app_json(r, actor) for r in result.approved],
+            apps=[app_json(r, actor) for r in span.take(result.approved)],
             denied=[denied_json(d, actor) for d in result.denied],
+            **_paged(span, len(result.approved)),
         )
     status = _choice(AppStatus, params["status"], "status") if params.get("status") else None
     if grade and not catalog.grades_of(grade):
         raise InvalidInputError("Give the grade as K, PK or a number from 1 to 12.", field="grade")
-    records = await catalog.list_app_statuses(actor, status=status)
-    return _ok(apps=[app_json(r, actor) for r in _filter(records, q, subject, grade)], denied=[])
+    span = window(params)
+    records = _filter(await catalog.list_app_statuses(actor, status=status), q, subject, grade)
+    return _ok(
+        apps=[app_json(r, actor) for r in span.take(records)],
+        denied=[],
+        **_paged(span, len(records)),
+    )
+
+
+def _paged(span: Window, total: int) -> dict[str, int]:
+    """The paging fields of a list response: `total` counts every match, not this page."""
+    return {"total": total, "limit": span.limit, "offset": span.offset}
 
 
 async def create_app(request: Request) -> Response:
@@ -311,8 +324,9 @@ async def override_finding(request: Request) -> Response:
 async def list_requests(request: Request) -> Response:
     actor = await require_actor(request)
     mine = request.query_params.get("mine") in {"1", "true"}
+    span = window(request.query_params)
     rows = await catalog.list_requests(actor, mine=mine)
-    return _ok(requests=[request_json(r) for r in rows])
+    return _ok(requests=[request_json(r) for r in span.take(rows)], **_paged(span, len(rows)))
 
 
 async def create_request(request: Request) -> Response:
@@ -343,10 +357,12 @@ async def decline_request(request: Request) -> Response:
 async def list_notifications(request: Request) -> Response:
     actor = await require_actor(request)
     unread = request.query_params.get("unread") in {"1", "true"}
+    span = window(request.query_params)
     items = await notifications.list_notifications(actor, unread_only=unread)
     return _ok(
-        notifications=[notification_json(n) for n in items],
+        notifications=[notification_json(n) for n in span.take(items)],
         unread=await notifications.unread_count(actor),
+        **_paged(span, len(items)),
     )
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from registry.status import AgreementKind, AppStatus, RequestStatus, Role
+from web.paging import API_LIMIT, API_MAX_LIMIT
 
 __all__ = ["openapi_document"]
 
@@ -226,13 +227,33 @@ def _query(name: str, description: str, schema: Schema | None = None) -> Schema:
     }
 
 
+def _paging() -> tuple[list[Schema], dict[str, Schema]]:
+    """Query parameters and response fields of a paged list (see web/paging.py)."""
+    params = [
+        _query(
+            "limit",
+            f"Items per response (default {API_LIMIT})",
+            {"type": "integer", "minimum": 1, "maximum": API_MAX_LIMIT, "default": API_LIMIT},
+        ),
+        _query("offset", "Items to skip", {"type": "integer", "minimum": 0, "default": 0}),
+    ]
+    fields = {
+        "total": {**_INT, "description": "Every item that matches, over all pages"},
+        "limit": _INT,
+        "offset": _INT,
+    }
+    return params, fields
+
+
 def _paths() -> dict[str, Schema]:
+    paging, paged = _paging()
     app_ok = _envelope(app=_ref("App"))
     agreement_ok = _envelope(agreement=_ref("Agreement"))
     user_ok = _envelope(user=_ref("User"))
     apps_list = _envelope(
         apps={"type": "array", "items": _ref("App")},
         denied={"type": "array", "items": _ref("DeniedApp")},
+        **paged,
     )
     app_body = _obj(
         ["name", "vendor"],
@@ -292,6 +313,7 @@ def _paths() -> dict[str, Schema]:
                         "Only apps of this status (officers and admins)",
                         _str(enum=[s.value for s in AppStatus]),
                     ),
+                    *paging,
                 ],
                 errors=("401", "403", "422"),
             ),
@@ -359,8 +381,11 @@ def _paths() -> dict[str, Schema]:
             "get": _op(
                 "listRequests",
                 "App requests: a teacher's own; the district's for officers",
-                ok=_envelope(requests={"type": "array", "items": _ref("Request")}),
-                params=[_query("mine", "Only my own requests", _str(enum=["1", "true"]))],
+                ok=_envelope(requests={"type": "array", "items": _ref("Request")}, **paged),
+                params=[
+                    _query("mine", "Only my own requests", _str(enum=["1", "true"])),
+                    *paging,
+                ],
                 errors=("401", "403"),
             ),
             "post": _op(
@@ -391,11 +416,13 @@ def _paths() -> dict[str, Schema]:
         "/api/notifications": {
             "get": _op(
                 "listNotifications",
-                "My notifications, newest first",
+                "My notifications, newest first (the 200 newest at most)",
                 ok=_envelope(
-                    notifications={"type": "array", "items": _ref("Notification")}, unread=_INT
+                    notifications={"type": "array", "items": _ref("Notification")},
+                    unread=_INT,
+                    **paged,
                 ),
-                params=[_query("unread", "Only unread ones", _str(enum=["1", "true"]))],
+                params=[_query("unread", "Only unread ones", _str(enum=["1", "true"])), *paging],
                 errors=("401",),
             )
         },

@@ -28,6 +28,7 @@ from registry.taxonomy import data_element_name
 from web import i18n
 from web.i18n import N_
 from web.pages import runtime_of
+from web.paging import page_of
 from web.templating import render, templates
 
 __all__ = [
@@ -152,12 +153,6 @@ async def _listing(request: Request) -> publish.PublicListing:
     )
 
 
-def _page_number(request: Request, pages: int) -> int:
-    raw = request.query_params.get("page", "1")
-    number = int(raw) if raw.isdigit() else 1
-    return min(max(number, 1), max(pages, 1))
-
-
 # Rendered cards, by (district, listing version, language, app ids): the page's costly part.
 # A new version (any change in the district) makes old entries unreachable; LRU-bounded.
 _CARDS_MAX = 256
@@ -195,9 +190,8 @@ def clear_caches() -> None:
 async def district_page(request: Request) -> Response:
     listing = await _listing(request)
     params = request.query_params
-    pages = max(1, -(-len(listing.apps) // publish.PAGE_SIZE))
-    page = _page_number(request, pages)
-    shown = listing.apps[(page - 1) * publish.PAGE_SIZE : page * publish.PAGE_SIZE]
+    paged = page_of(listing.apps, params.get("page"), publish.PAGE_SIZE)
+    shown = paged.items
     filters = {k: params.get(k, "") for k in ("q", "grade", "subject", "data")}
     kept = {k: v for k, v in filters.items() if v}
     if "lang" in params:
@@ -215,8 +209,8 @@ async def district_page(request: Request) -> Response:
             "cards_html": _cards(listing, shown, i18n.negotiate(request)),
             "filters": filters,
             "filtered": bool({k: v for k, v in filters.items() if v}),
-            "page": page,
-            "pages": pages,
+            "page": paged.number,
+            "pages": paged.pages,
             "page_url": page_url,
             "element_text": i18n.DATA_ELEMENT_TEXT,
             "posting": postings.posting_for(listing.state),

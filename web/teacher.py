@@ -6,6 +6,7 @@ Handlers stay thin: read input, call one registry use case, render.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,11 +16,13 @@ from registry.errors import InvalidInputError
 from registry.scoping import Actor
 from web.auth import require_actor
 from web.forms import parse_request, submitted_form
+from web.paging import page_of
 from web.templating import render
 
 __all__ = ["GRADE_CHOICES", "request_app", "requests_page", "search_apps"]
 
 GRADE_CHOICES = ("PK", "K", *(str(n) for n in range(1, 13)))
+PAGE_SIZE = 50  # approved apps per page of the teachers' search
 
 
 def _query(request: Request, name: str, limit: int = 200) -> str:
@@ -42,8 +45,12 @@ async def search_apps(request: Request) -> Response:
         result = await catalog.search_for_teacher(actor, q, subject=subject)
         context["error"] = exc.message
         status_code = 422
+    page = page_of(result.approved, request.query_params.get("page"), PAGE_SIZE)
+    kept = {k: v for k, v in (("q", q), ("subject", subject), ("grade", grade)) if v}
     context.update(
-        records=result.approved,
+        records=page.items,
+        page=page,
+        page_url=lambda number: "/apps?" + urlencode({**kept, "page": number}),
         denied=result.denied,
         subjects=result.subjects,
         filtered=bool(q or subject or grade),

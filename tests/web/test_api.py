@@ -318,3 +318,36 @@ async def test_admin_manages_users_over_the_api(web_app: ASGIApp, world: World) 
         users = (await api.get("/api/users", headers=headers)).json()["users"]
         assert "coach@school.org" in {u["email"] for u in users}
         assert world.other.emails[Role.ADMIN] not in {u["email"] for u in users}
+
+
+async def test_lists_are_paged_with_limit_and_offset(web_app: ASGIApp, world: World) -> None:
+    for i in range(4):
+        await AppRequest.create(
+            district_id=world.own.district_id,
+            requested_by_id=world.own.user_ids[Role.TEACHER],
+            name=f"Extra {i}",
+        )
+    async with new_client(web_app) as api:
+        officer = bearer(world, Role.PRIVACY_OFFICER)
+        every = (await api.get("/api/apps", headers=officer)).json()
+        assert (every["total"], every["limit"], every["offset"]) == (3, 100, 0)
+        assert len(every["apps"]) == 3
+        ids = [a["id"] for a in every["apps"]]
+        second = await api.get("/api/apps", params={"limit": 1, "offset": 1}, headers=officer)
+        assert [a["id"] for a in second.json()["apps"]] == ids[1:2]
+        assert second.json()["total"] == 3
+        past = (await api.get("/api/apps", params={"offset": 10}, headers=officer)).json()
+        assert (past["apps"], past["total"]) == ([], 3)
+        requests = (await api.get("/api/requests", params={"limit": 2}, headers=officer)).json()
+        assert (len(requests["requests"]), requests["total"]) == (2, 5)
+        rest = await api.get("/api/requests", params={"limit": 2, "offset": 4}, headers=officer)
+        assert len(rest.json()["requests"]) == 1
+        teacher = bearer(world, Role.TEACHER)
+        mine = (await api.get("/api/apps", params={"limit": 1}, headers=teacher)).json()
+        assert (len(mine["apps"]), mine["total"]) == (1, 1)
+        notes = (await api.get("/api/notifications", params={"limit": 1}, headers=teacher)).json()
+        assert (len(notes["notifications"]), notes["total"]) == (1, 1)
+        for bad in ({"limit": 0}, {"limit": 501}, {"limit": "ten"}, {"offset": -1}):
+            body = assert_error(await api.get("/api/apps", params=bad, headers=officer), 422,
+                                "invalid_input")  # fmt: skip
+            assert "limit" in body["error"] or "offset" in body["error"]

@@ -7,9 +7,9 @@ import pytest
 from starlette.types import ASGIApp
 
 from registry.catalog import grades_of
-from registry.models import AppRequest, AppStatusRecord, Notification
+from registry.models import App, AppRequest, AppStatusRecord, Notification, Vendor
 from registry.settings import Settings
-from registry.status import Role
+from registry.status import AppStatus, Role
 from tests.web.conftest import csrf_from, new_client, sign_in
 from tests.web.world import World, build_world
 
@@ -158,3 +158,39 @@ async def test_bad_request_keeps_the_input(teacher: httpx.AsyncClient) -> None:
     assert "Please fill in the name." in response.text
     assert "Keep me" in response.text
     assert await AppRequest.filter(reason="Keep me").count() == 0
+
+
+async def _approve_many(world: World, count: int) -> None:
+    vendor = await Vendor.create(name="Paging Vendor")
+    apps = [App(vendor=vendor, name=f"Pager {i:03d}", grades="K-5") for i in range(count)]
+    await App.bulk_create(apps)
+    rows = await App.filter(vendor=vendor).order_by("id")
+    await AppStatusRecord.bulk_create(
+        [
+            AppStatusRecord(app=a, district_id=world.own.district_id, status=AppStatus.APPROVED)
+            for a in rows
+        ]
+    )
+
+
+async def test_search_pages_long_lists_and_keeps_the_filters(
+    teacher: httpx.AsyncClient, world: World
+) -> None:
+    await _approve_many(world, 120)  # + MathQuest: 121 approved apps, 3 pages of 50
+    first = await teacher.get("/apps")
+    assert "121 approved apps" in first.text
+    assert "Page 1 of 3." in first.text
+    assert first.text.count('<li class="card">') == 50
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+    last = await teacher.get("/apps", params={"page": "3"})
+    assert last.text.count('<li class="card">') == 21
+    assert 'rel="next"' not in last.text
+    assert 'href="/apps?page=2" rel="prev"' in last.text
+    # page numbers past the end or nonsense clamp; filters are kept in the links
+    assert (await teacher.get("/apps", params={"page": "99"})).text.count("Page 3 of 3.") == 1
+    assert "Page 1 of 3." in (await teacher.get("/apps", params={"page": "x"})).text
+    graded = await teacher.get("/apps", params={"grade": "3", "q": "pager"})
+    assert "120 approved apps" in graded.text
+    assert 'href="/apps?q=pager&amp;grade=3&amp;page=2" rel="next"' in graded.text
+    assert f"MathQuest {world.own.slug.split('-')[1]}" not in graded.text  # grades 6-12
