@@ -28,8 +28,10 @@ from registry.errors import (
     RegistryError,
     StaleEditError,
 )
-from web.auth import ACTOR_SCOPE_KEY, LoginRequiredError
-from web.templating import templates
+from web.auth import LoginRequiredError
+from web import i18n
+from web.i18n import N_
+from web.templating import render, templates
 
 __all__ = [
     "EXCEPTION_HANDLERS",
@@ -57,16 +59,29 @@ EXCEPTION_STATUS: dict[type[Exception], int] = {
 }
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "File too large",
-    422: "Please check your input",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict"),
+    413: N_("File too large"),
+    422: N_("Please check your input"),
+    500: N_("Something went wrong"),
 }
+# Messages a page shows as they are given, translated where the catalog has them: this
+# module's own, and the registry's that a parent on the public pages can meet.
+UNTITLED = N_("Error")
+NOT_FOUND = N_("Not found.")
+NO_PAGE = N_("There is no page at this address.")
+NO_METHOD = N_("That method is not allowed here.")
+CONFLICT = N_("That conflicts with something that already exists.")
+SIGN_IN = N_("Please sign in.")
+SERVER = N_(
+    "Something went wrong on our side. Please try again; if it keeps happening, "
+    "tell your district's administrator."
+)
+_PUBLIC_REGISTRY_MESSAGES = (N_("No such district."),)
 
 
 def status_for(exc: Exception) -> int:
@@ -99,18 +114,18 @@ def error_response(
     """An error in the shape the route speaks: JSON for API routes, a page otherwise."""
     if is_json_request(request):
         return JSONResponse(error_body(message, status=status, code=code, errors=errors), status)
-    context = {
-        "actor": request.scope.get(ACTOR_SCOPE_KEY),
-        "status": status,
-        "title": _TITLES.get(status, "Error"),
-        "message": message,
-        "code": code,
-    }
+    with i18n.use(i18n.negotiate(request)):  # translated here: messages may hold a "%"
+        context = {
+            "status": status,
+            "title": i18n.gettext(_TITLES.get(status, UNTITLED)),
+            "message": i18n.gettext(message) if message else "",
+            "code": code,
+        }
     try:
         template = templates.get_template(f"errors/{status}.html")
     except TemplateNotFound:
         template = templates.get_template("errors/error.html")
-    return templates.TemplateResponse(request, template.name or "", context, status_code=status)
+    return render(request, template.name or "", context, status_code=status)
 
 
 async def registry_error(request: Request, exc: Exception) -> Response:
@@ -121,15 +136,15 @@ async def registry_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidInputError) and exc.field:
         errors = [{"field": exc.field, "message": message}]
     if isinstance(exc, DoesNotExist):
-        message, code = "Not found.", "not_found"
+        message, code = NOT_FOUND, "not_found"
     elif isinstance(exc, IntegrityError):
-        message, code = "That conflicts with something that already exists.", "conflict"
+        message, code = CONFLICT, "conflict"
     return error_response(request, status=status, message=message, code=code, errors=errors)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered for HTTPException only
-    messages = {404: "There is no page at this address.", 405: "That method is not allowed here."}
+    messages = {404: NO_PAGE, 405: NO_METHOD}
     message = messages.get(exc.status_code, str(exc.detail))
     response = error_response(
         request, status=exc.status_code, message=message, code=f"http_{exc.status_code}"
@@ -141,9 +156,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def login_required(request: Request, exc: Exception) -> Response:
     if is_json_request(request):
-        return error_response(
-            request, status=401, message="Please sign in.", code="authentication_required"
-        )
+        return error_response(request, status=401, message=SIGN_IN, code="authentication_required")
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
 
@@ -153,8 +166,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return error_response(
         request,
         status=500,
-        message="Something went wrong on our side. Please try again; if it keeps happening, "
-        "tell your district's administrator.",
+        message=SERVER,
         code="server_error",
     )
 

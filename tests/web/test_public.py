@@ -264,3 +264,21 @@ async def test_state_postings_for_the_districts_state(
     for text in expect:
         assert text in page
     assert (await client.get(f"/d/{seeded.district.slug}/postings/ny")).status_code == 404
+
+
+async def test_error_pages_speak_the_parents_language(client: httpx.AsyncClient) -> None:
+    spanish = {"Accept-Language": "es-MX,es;q=0.9"}
+    missing = await client.get("/d/no-such-district", headers=spanish)
+    assert missing.status_code == 404
+    assert '<html lang="es"' in missing.text
+    assert "<h1>No encontrado</h1>" in missing.text
+    assert "No existe ese distrito." in missing.text
+    assert "Ir a la página de inicio" in missing.text
+    nowhere = await client.get("/no/such/page", headers=spanish)
+    assert "No hay ninguna página en esta dirección." in nowhere.text
+    english = await client.get("/d/no-such-district")
+    assert "<h1>Not found</h1>" in english.text
+    assert "No such district." in english.text
+    # the JSON feed's errors stay in English, with their stable code
+    feed = await client.get("/d/no-such-district.json", headers=spanish)
+    assert feed.json()["error"] == "No such district."

@@ -18,8 +18,10 @@ MO = PO.with_suffix(".mo")
 PUBLIC_TEMPLATES = [
     *sorted((WEB / "templates" / "public").glob("*.html")),
     WEB / "templates" / "base.html",
+    WEB / "templates" / "errors" / "error.html",
+    WEB / "templates" / "_partials" / "_pager.html",
 ]
-PUBLIC_CODE = [WEB / "public.py", WEB / "i18n.py"]
+PUBLIC_CODE = [WEB / "public.py", WEB / "i18n.py", WEB / "errors.py"]
 
 
 def _catalog():
