@@ -28,8 +28,8 @@ from registry.errors import (
     RegistryError,
     StaleEditError,
 )
-from web.auth import LoginRequiredError
 from web import i18n
+from web.auth import LoginRequiredError
 from web.i18n import N_
 from web.templating import render, templates
 
