@@ -149,7 +149,9 @@ class ClauseRuler:
         self._patterns.append(_Compiled(pattern.label, pattern.id, steps))
         for words, least, _ in steps:  # the words a match can start with
             for key in words or ():
-                self._anchors.setdefault(key, []).append(index)
+                starting = self._anchors.setdefault(key, [])
+                if index not in starting:
+                    starting.append(index)
             if least:
                 break
 
