@@ -1,7 +1,7 @@
 """spaCy components: a legal-text sentencizer and the clause annotator.
 
 The annotator decides, per sentence, which labels it carries by combining two witnesses: the
-span_ruler's pattern hits (patterns/<label>.jsonl, each with its own confidence) and the
+clause_ruler's pattern hits (patterns/<label>.jsonl, each with its own confidence) and the
 trained classifier's probabilities (extractors/model/). Confidence of a clause:
 
 - rule and model agree (a pattern hit and p >= `agree`): 1 - (1 - rule)(1 - p), at most 0.99;

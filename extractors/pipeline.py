@@ -1,4 +1,4 @@
-"""The spaCy pipeline: blank English, legal sentencizer, span_ruler (patterns/), annotator."""
+"""The spaCy pipeline: blank English, legal sentencizer, clause_ruler (patterns/), annotator."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import SpanRuler, TextCategorizer
+from spacy.pipeline import TextCategorizer
 
 from extractors import components
 from extractors.errors import PatternError
 from extractors.nlp.model import CLASSES, ModelError, shipped_model_dir
+from extractors.ruler import ClauseRuler, compile_pattern
 from extractors.taxonomy import LABELS
 
 __all__ = ["Pattern", "build_nlp", "load_patterns"]
@@ -71,6 +72,10 @@ def _parse_line(line: str, file: str, number: int, stem: str) -> Pattern:
         raise fail(f"confidence {confidence!r} must be in (0, 1]")
     if not isinstance(raw.get("pattern"), list | str) or not raw["pattern"]:
         raise fail("pattern must be a non-empty token list or phrase")
+    try:
+        compile_pattern(raw["pattern"])
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     return Pattern(id=pid, label=label, pattern=raw["pattern"], confidence=float(confidence))
 
 
@@ -86,18 +91,10 @@ def build_nlp(model: Path | None = None, *, rules_only: bool = False) -> Languag
     patterns = load_patterns()
     nlp = spacy.blank("en")
     nlp.add_pipe("legal_sentencizer")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={
-            "spans_key": components.CLAUSES_KEY,
-            "phrase_matcher_attr": "LOWER",
-            "validate": True,
-            "overwrite": True,
-        },
-    )
-    if not isinstance(ruler, SpanRuler):  # pragma: no cover - spaCy contract
-        raise TypeError("span_ruler is not a SpanRuler")
-    ruler.add_patterns([{"id": p.id, "label": p.label, "pattern": p.pattern} for p in patterns])
+    ruler = nlp.add_pipe("clause_ruler", config={"spans_key": components.CLAUSES_KEY})
+    if not isinstance(ruler, ClauseRuler):  # pragma: no cover - spaCy contract
+        raise TypeError("clause_ruler is not a ClauseRuler")
+    ruler.add_patterns(patterns)
     annotator = nlp.add_pipe(
         "clause_annotator",
         config={"confidences": {p.id: p.confidence for p in patterns}},

@@ -147,7 +147,7 @@ def featurize(nlp: Language, texts: Sequence[str]) -> list[Doc]:
     if not _RULES:
         _RULES.append(build_nlp(rules_only=True))
     rules = _RULES[0]
-    with rules.select_pipes(enable=["span_ruler"]):
+    with rules.select_pipes(enable=["clause_ruler"]):
         ruled = list(rules.pipe(texts))
     return [
         _model.set_cues(nlp.make_doc(text), text, doc.spans.get(CLAUSES_KEY, []))

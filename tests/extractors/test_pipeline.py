@@ -24,7 +24,7 @@ def test_public_names_exist_and_all_is_sorted():
 
 
 def test_pipeline_components(nlp):
-    assert nlp.pipe_names == ["legal_sentencizer", "span_ruler", "clause_annotator"]
+    assert nlp.pipe_names == ["legal_sentencizer", "clause_ruler", "clause_annotator"]
 
 
 def test_patterns_cover_every_label_with_namespaced_unique_ids():
