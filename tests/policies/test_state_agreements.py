@@ -239,7 +239,6 @@ CASES = {
             "federal.ferpa.use-for-disclosed-purpose": P,
         },
         gaps={
-            "ndpa.clauses.disposition-60d": (M, "'shall dispose of or ... transfer': no deletion"),
             "ndpa.clauses.no-sale": (
                 R,
                 "Article IV.4's list ('prohibited from using, disclosing, or selling ... to "
@@ -248,11 +247,6 @@ CASES = {
                 "confidence, so an officer confirms it",
             ),
             "ndpa.clauses.no-targeted-ads": (R, "same list, same low confidence"),
-            "ndpa.clauses.parent-access-45d": (
-                M,
-                "'respond ... no later than forty-five (45) days ... to view or correct': "
-                "no parent_access clause",
-            ),
         },
     ),
 }
