@@ -173,6 +173,7 @@ _AT_REST = _has(
     r"\bat[- ]rest\b|\bencrypted (?:storage|databases?)\b"
     r"|\b(?:while|when) (?:it is |they are )?stored"
     r"|\bin storage\b|\bstored on\b"
+    r"|\b(?:transmitted|sent|in transit) and (?:when )?(?:stored|at rest)\b"
 )
 _STANDARDS = (
     ("NIST CSF", _has(r"\bnist\b[^.;]{0,40}\b(?:csf|cybersecurity framework)\b")),
@@ -211,6 +212,7 @@ _TRIGGERS = (
             r"\brequest(?:s|ed)?\b|\bdirect(?:s|ed|ion)\b|\binstruct|\basks?\b|\btells? us\b"
             r"|\b(?:close|delete|deactivate|remove)s? (?:your|their|his|her|the|an|its) account"
             r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,30}\bdelete\b"
+            r"|\bwhen you delete\b|\bright to (?:\w+,? ){0,6}delete\b"
         ),
     ),
     ("no_longer_needed", _has(r"\bno longer (?:needed|necessary|required)\b|\bpurpose[^.;]*met")),
@@ -231,6 +233,8 @@ _LIST_AVAILABLE = _has(
     r"|\b(?:name|identify) (?:of )?each (?:sub-?processor|sub-?contractor|service provider)"
     r"|\b(?:sub-?processor|sub-?contractor|service provider)s? (?:list|are listed|is listed)\b"
     r"|\blist of (?:our |its )?providers\b"
+    r"|\b(?:sub-?processors|sub-?contractors|service providers)\b[^.;]{0,80}"
+    r"\b(?:are|is) (?:listed|identified|named)\b"
 )
 _CONSENT = _has(
     r"\bconsent\b|\bopt[- ]in\b|\bagree(?:ment)? to the (?:changes|new)"

@@ -39,6 +39,7 @@ from extractors.stance import (
     detect_stance,
     explicit_stance,
     not_a_ban,
+    plain_ban,
     resolve_stance,
 )
 from extractors.taxonomy import ALLOWED_STANCES, LABELS
@@ -56,6 +57,7 @@ _FLOOR = 0.3
 _MIN_WORDS = 4
 _BOLD_LINE = re.compile(r"^[*\-\s]*\*\*[^*]+\*\*[.:\s]*$")
 _LINK_LINE = re.compile(r"^[*\-\s]*\[[^\]]*\]\([^)]*\)[.\s]*$")
+_SETEXT = re.compile(r"(?:^|\s)(?:-{3,}|={3,})\s*$")  # "Changes\n-------": a heading
 # A pattern this strong is kept even when the model disagrees, marked for review.
 _STRONG_RULE = 0.85
 EXPLICIT = True
@@ -80,8 +82,8 @@ def _is_heading(sent: Span) -> bool:
     text = sent.text.strip()
     if text.startswith("#") or text.endswith(":") or _LINK_LINE.match(text):
         return True
-    if text.count("|") > 2 or _BOLD_LINE.match(text):
-        return True  # a Markdown table row, or a bold title line
+    if text.count("|") > 2 or _BOLD_LINE.match(text) or _SETEXT.search(text):
+        return True  # a Markdown table row, a bold title line or an underlined heading
     return sum(1 for token in sent if token.is_alpha) < _MIN_WORDS
 
 
@@ -279,6 +281,8 @@ class ClauseAnnotator:
                 and not_a_ban(text, start, end)
             ):
                 return "permits", False  # no word of the sentence bans or conditions anything
+            if modelled == "permits" and "prohibits" in allowed and plain_ban(label, text):
+                return "prohibits", False  # one plain negated statement: a promise not to
             return modelled, True
         return wording, wording == modelled
 

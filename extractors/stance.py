@@ -78,7 +78,7 @@ _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"|apply|agree|request)",
             r"\bat your (?:written )?(?:request|direction)\b|\bat the (?:written )?request of"
             r" (?:the |a |an )?(?:\w+['’]s )?(?:parent|guardian|student|user|eligible|pupil)",
-            r"\b(?:parent|guardian|student|user|you)s?\b[^.;]{0,40}\b(?:asks?|requests?|agrees?"
+            r"\b(?:parent|guardian|student|user|you)s?\b[^.;]{0,40}\b(?:asks?|requests?|agree[sd]?"
             r"|has agreed|have agreed|approves?|has approved|gives?|authori[sz]es?)\b",
             r"\bagree to share\b",
         ),
@@ -215,7 +215,9 @@ _ONLY_IF = re.compile(
     r"[^.;]{0,60}?\b(?:consent|permission|authori[sz]\w*|approv\w*|direct\w*|instruct\w*"
     r"|opt(?:s|ed)?[- ]in|de-?identified|aggregated?|anonymi[sz]ed|required by law)"
     r"|\bprovided(?:,)? that\b|\bunless\b|\bsubject to (?:the )?(?:prior |express |written )*"
-    r"(?:consent|approval|authori[sz]ation)",
+    r"(?:consent|approval|authori[sz]ation)"
+    r"|\bif (?:you|the (?:parent|guardian|user|student)) (?:have|has) (?:\w+ )?"
+    r"(?:agreed|consented|opted in|given (?:us )?(?:your |their )?(?:consent|permission))",
     re.IGNORECASE,
 )
 # Labels where "shall not ... except ..." reads as a condition on the practice. Elsewhere an
@@ -255,7 +257,7 @@ def explicit_stance(label: str, sentence: str, trigger_start: int, trigger_end: 
 
 # Words that can make a sentence a ban without a negation: "is prohibited", "solely for".
 _BAN_WORDS = re.compile(
-    r"\b(?:prohibit\w*|forbid\w*|bann?\w*|bar(?:s|red)?|solely|exclusively|only|restrict\w*"
+    r"\b(?:prohibit\w*|forbid\w*|ban(?:s|ned|ning)?|bar(?:s|red)?|solely|exclusively|only|restrict\w*"
     r"|limit\w*|refrain\w*|abstain\w*|prevent\w*|preclude\w*|exclud\w*|disabl\w*"
     r"|turns? off|turned off|switch\w* off|opt(?:s|ed)? out|free (?:of|from)|stops?|ceases?)\b",
     re.IGNORECASE,
@@ -277,6 +279,35 @@ def not_a_ban(sentence: str, trigger_start: int, trigger_end: int) -> bool:
         or _EXCEPTION.search(sentence)
         or _BAN_WORDS.search(sentence)
     )
+
+
+def plain_ban(label: str, sentence: str) -> bool:
+    """True when the wording can only be a prohibition: one negated statement ("We do not
+    serve ads on our site.") with no exception, condition, permission word or second clause.
+
+    The mirror of `not_a_ban`: the classifier must not read a vendor's plain promise not to
+    do something as a permission to do it.
+    """
+    return bool(
+        label not in _NEGATION_NOT_A_BAN
+        and _NEGATION.search(sentence)
+        and not _NOTHING.search(sentence)
+        and not _EXCEPTION.search(sentence)
+        and not _ONLY_IF.search(sentence)
+        and not _PERMIT.search(sentence)
+        and not _BOUNDARY.search(sentence)
+        and not _NOT_PLAIN.search(sentence)
+    )
+
+
+# Words that make a negated sentence more than a plain ban: a condition, an exception, or a
+# negated restriction ("does not prohibit", "does not apply to"), i.e. a permission.
+_NOT_PLAIN = re.compile(
+    r"\b(?:if|when|where|unless|until|without|although|save for|exceptions?|opt(?:s|ed)?[- ]in)\b"
+    r"|\b(?:not|never|n't)\s+(?:\w+\s+)?(?:prohibit|bar|apply|reach|limit|restrict|prevent"
+    r"|preclude|affect|stop)\w*",
+    re.IGNORECASE,
+)
 
 
 _CUES = (

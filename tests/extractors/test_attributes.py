@@ -145,6 +145,29 @@ def test_security_attributes():
         ("data_location", "stored in the United States", {"region": "US"}),
         ("deidentified_data", "will not attempt to re-identify", {"no_reidentification": True}),
         ("data_sale", "shall not sell data within 30 days", {}),
+        # real sentences of the hand-checked sample (docs/handcheck)
+        (
+            "subprocessors",
+            "Provider's current subcontractors with access to Student Data are listed in "
+            "Exhibit C.",
+            {"list_available": True},
+        ),
+        (
+            "security_safeguards",
+            "Encrypting data - Information is encrypted when transmitted and stored",
+            {"encryption_in_transit": True, "encryption_at_rest": True},
+        ),
+        (
+            "deletion",
+            "When you delete data, we follow a deletion process to make sure that your data is "
+            "safely and completely removed from our servers.",
+            {"trigger": "request"},
+        ),
+        (
+            "deletion",
+            "This includes the right to review, update, or delete Student information.",
+            {"trigger": "request"},
+        ),
     ],
 )
 def test_label_attributes(label, text, expected):

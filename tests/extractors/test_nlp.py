@@ -15,7 +15,7 @@ import pytest
 from extractors import build_nlp, find_clauses
 from extractors.nlp.corpus import CorpusError, balanced_splits, hash_split, load_corpus
 from extractors.nlp.model import CLASSES, shipped_model_dir
-from extractors.stance import explicit_stance
+from extractors.stance import explicit_stance, plain_ban
 from extractors.types import Page
 
 CORPUS = Path(__file__).resolve().parents[2] / "extractors" / "corpus"
@@ -388,6 +388,23 @@ def test_ambiguous_exceptions_are_left_to_the_classifier():
             "targeted_advertising",
             "prohibits",
         ),
+        # the user's agreement beforehand is a condition (Khan Academy's privacy policy)
+        (
+            "If you have explicitly agreed that we may do so, Khan Academy may disclose your "
+            "Personal Information through a social network or similar service.",
+            "third_party_disclosure",
+            "conditional",
+        ),
+        # "bankruptcy" is no ban (Kahoot!'s privacy policy): a plain permission stays one
+        (
+            "We have a legitimate interest in disclosing your Personal Information to a third "
+            "party in the event of any merger or other disposition of our business (including "
+            "in connection with any bankruptcy or similar proceedings).",
+            "third_party_disclosure",
+            "permits",
+        ),
+        # a plain promise not to is never read as a permission (Turnitin's privacy policy)
+        ("We do not serve ads on our site.", "targeted_advertising", "prohibits"),
     ],
 )
 def test_pipeline_applies_explicit_wording(nlp, text, label, stance):
@@ -455,3 +472,31 @@ def test_a_quoted_defined_term_ending_in_a_full_stop_does_not_split(nlp):
         'The term "Services." means the platform.',
         "Provider shall not sell data.",
     ]
+
+
+def test_a_markdown_underlined_heading_is_not_a_clause(nlp):
+    # Khan Academy's privacy policy: a setext heading, then the section's first sentence.
+    text = (
+        "14\\. Changes and updates to this Privacy Policy\n"
+        "-----------------------------------------------\n\n"
+        "We may change this policy from time to time and will post the changes here.\n"
+    )
+    clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
+    assert [(c.label, c.stance) for c in clauses] == [("policy_changes", "permits")]
+    assert clauses[0].text.startswith("We may change")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plain"),
+    [
+        ("We do not serve ads on our site.", True),
+        ("Provider will never sell Student Data.", True),
+        ("This Article does not prohibit the Provider from marketing to parents.", False),
+        ("We do not sell information about users under 16 without their opt-in.", False),
+        ("We do not share data, except with our hosting vendors.", False),
+        ("We do not sell data, but we may share it with partners.", False),
+        ("We may not always show ads.", False),
+    ],
+)
+def test_plain_ban_is_one_negated_statement_without_conditions(sentence, plain):
+    assert plain_ban("data_sale", sentence) is plain
