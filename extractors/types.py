@@ -108,7 +108,7 @@ class Words(Sequence[Word]):
                 other._boxes,
             )
         if isinstance(other, tuple | list):
-            return len(other) == len(self) and all(a == b for a, b in zip(self, other))
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:
