@@ -77,13 +77,16 @@ pool_start_method = "forkserver"
 @dataclass(slots=True)
 class _RawPage:
     """A page as read, compactly: `texts` holds one string per line in reading order, its
-    words joined by single spaces (words never hold whitespace: pdfplumber and Tesseract
-    split at it); `boxes` holds x0, top, x1, bottom of every word in the same order."""
+    words joined by single spaces; `counts` the number of words of each line, `lengths` the
+    length of each word (a word may itself hold a space, from a font's Unicode map) and
+    `boxes` x0, top, x1, bottom of each word, all in reading order."""
 
     number: int
     width: float
     height: float
     texts: list[str] = field(default_factory=list)
+    counts: array[int] = field(default_factory=lambda: array("I"))
+    lengths: array[int] = field(default_factory=lambda: array("I"))
     boxes: array[float] = field(default_factory=lambda: array("f"))
     tables: list[Table] = field(default_factory=list)
     ocr: bool = False
@@ -229,18 +232,23 @@ def _check_images(page: pdfplumber.page.Page, number: int) -> None:
 def _keep_lines(raw: _RawPage, lines: Sequence[Line]) -> None:
     raw.texts = [" ".join(w.text for w in line) for line in lines]
     for line in lines:
+        raw.counts.append(len(line))
         for word in line:
+            raw.lengths.append(len(word.text))
             raw.boxes.extend((word.x0, word.top, word.x1, word.bottom))
 
 
 def _lines(raw: _RawPage, start: int, end: int) -> list[Line]:
     """Lines `start` to `end` of the page as words with their positions again."""
     lines: list[Line] = []
-    index = sum(text.count(" ") + 1 for text in raw.texts[:start])
+    index = sum(raw.counts[:start])
     boxes = raw.boxes
-    for text in raw.texts[start:end]:
+    for text, count in zip(raw.texts[start:end], raw.counts[start:end], strict=True):
         line: Line = []
-        for word in text.split(" "):
+        position = 0
+        for _ in range(count):
+            word = text[position : position + raw.lengths[index]]
+            position += len(word) + 1
             i = 4 * index
             line.append(RawWord(word, boxes[i], boxes[i + 1], boxes[i + 2], boxes[i + 3]))
             index += 1

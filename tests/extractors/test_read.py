@@ -284,3 +284,18 @@ def test_a_form_with_labels_and_values_is_not_two_columns():
         words += _words(f"Label {row}:", 54, 60 + row * 14)
         words += _words(f"value {row}", 330, 60 + row * 14)
     assert find_gutter(group_lines(words), 612) is None
+
+
+def test_lines_kept_compactly_come_back_whole_even_with_a_space_in_a_word():
+    from extractors.pdf import _keep_lines, _lines, _RawPage
+
+    lines = [
+        [RawWord("Header", 10, 5, 60, 15)],
+        [RawWord("of f", 10, 20, 40, 30), RawWord("ice", 45, 20, 70, 30)],
+        [RawWord("Data", 10.5, 40.25, 50, 50)],
+    ]
+    raw = _RawPage(number=1, width=612, height=792)
+    _keep_lines(raw, lines)
+    assert raw.texts == ["Header", "of f ice", "Data"]
+    assert _lines(raw, 0, 3) == lines
+    assert _lines(raw, 1, 2) == lines[1:2]
