@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.layout import Line
-from extractors.types import Box, Word
+from extractors.types import Box, Words
 
 __all__ = [
     "Token",
@@ -219,16 +219,16 @@ def join_page_breaks(pages: list[list[Token]]) -> None:
             following[0].sep = ""
 
 
-def build_text(tokens: Sequence[Token]) -> tuple[str, tuple[Word, ...]]:
+def build_text(tokens: Sequence[Token]) -> tuple[str, Words]:
     """The page text and its words (offsets into that text, with positions)."""
     parts: list[str] = []
-    words: list[Word] = []
+    words = Words()
     offset = 0
     for token in tokens:
         parts.append(token.sep)
         offset += len(token.sep)
         if token.box is not None:
-            words.append(Word(start=offset, end=offset + len(token.text), box=token.box))
+            words.append(offset, offset + len(token.text), token.box)
         parts.append(token.text)
         offset += len(token.text)
-    return "".join(parts), tuple(words)
+    return "".join(parts), words

@@ -5,6 +5,10 @@ column by column) and cleaned by `cleanup` (running headers/footers, page number
 hyphenation, sentences cut by a page break), so `Page.text` is exactly what clause
 offsets index and every word keeps its position. Big files are read in parallel over
 page ranges, one process per core.
+
+Memory stays near the size of the result: each pdfplumber page is closed once read, its
+lines are kept as strings plus one float array of positions (`_RawPage`), and cleanup
+holds the word objects of two neighbouring pages at a time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+from array import array
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +30,7 @@ from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extractors.cleanup import (
+    Token,
     Vocabulary,
     build_text,
     clean_lines,
@@ -70,10 +76,18 @@ pool_start_method = "forkserver"
 
 @dataclass(slots=True)
 class _RawPage:
+    """A page as read, compactly: `texts` holds one string per line in reading order, its
+    words joined by single spaces; `counts` the number of words of each line, `lengths` the
+    length of each word (a word may itself hold a space, from a font's Unicode map) and
+    `boxes` x0, top, x1, bottom of each word, all in reading order."""
+
     number: int
     width: float
     height: float
-    lines: list[Line]
+    texts: list[str] = field(default_factory=list)
+    counts: array[int] = field(default_factory=lambda: array("I"))
+    lengths: array[int] = field(default_factory=lambda: array("I"))
+    boxes: array[float] = field(default_factory=lambda: array("f"))
     tables: list[Table] = field(default_factory=list)
     ocr: bool = False
     confidence: float | None = None
@@ -185,9 +199,9 @@ def _read_page(page: pdfplumber.page.Page, number: int, tesseract: str | None) -
     words = [
         RawWord(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words()
     ]
-    raw = _RawPage(number=number, width=width, height=height, lines=[])
+    raw = _RawPage(number=number, width=width, height=height)
     if words:
-        raw.lines = reading_lines(words, width)
+        _keep_lines(raw, reading_lines(words, width))
         raw.tables = page_tables(page, number)
     elif page.images:
         _check_images(page, number)
@@ -198,7 +212,7 @@ def _read_page(page: pdfplumber.page.Page, number: int, tesseract: str | None) -
             except OcrError as exc:
                 raw.ocr_error = str(exc)
                 return raw
-            raw.lines = reading_lines(result.words, width)
+            _keep_lines(raw, reading_lines(result.words, width))
             raw.scanned, raw.ocr, raw.confidence = False, True, result.confidence
     return raw
 
@@ -215,35 +229,63 @@ def _check_images(page: pdfplumber.page.Page, number: int) -> None:
             )
 
 
-def _line_texts(lines: Sequence[Line]) -> list[str]:
-    return [" ".join(w.text for w in line) for line in lines]
+def _keep_lines(raw: _RawPage, lines: Sequence[Line]) -> None:
+    raw.texts = [" ".join(w.text for w in line) for line in lines]
+    for line in lines:
+        raw.counts.append(len(line))
+        for word in line:
+            raw.lengths.append(len(word.text))
+            raw.boxes.extend((word.x0, word.top, word.x1, word.bottom))
+
+
+def _lines(raw: _RawPage, start: int, end: int) -> list[Line]:
+    """Lines `start` to `end` of the page as words with their positions again."""
+    lines: list[Line] = []
+    index = sum(raw.counts[:start])
+    boxes = raw.boxes
+    for text, count in zip(raw.texts[start:end], raw.counts[start:end], strict=True):
+        line: Line = []
+        position = 0
+        for _ in range(count):
+            word = text[position : position + raw.lengths[index]]
+            position += len(word) + 1
+            i = 4 * index
+            line.append(RawWord(word, boxes[i], boxes[i + 1], boxes[i + 2], boxes[i + 3]))
+            index += 1
+        lines.append(line)
+    return lines
 
 
 def _clean(raw: Sequence[_RawPage]) -> tuple[Page, ...]:
-    texts = [_line_texts(page.lines) for page in raw]
+    """Pages of clean text; a page's tokens live until the next page's are joined to it."""
+    texts = [page.texts for page in raw]
     top, bottom = running_lines(texts)
-    kept = [
-        page.lines[slice(*trim_range(lines, top, bottom))]
-        for page, lines in zip(raw, texts, strict=True)
-    ]
     vocabulary = Vocabulary(["\n".join(lines) for lines in texts])
-    tokens = [clean_lines(lines, vocabulary) for lines in kept]
-    join_page_breaks(tokens)
     pages: list[Page] = []
-    for page, page_tokens in zip(raw, tokens, strict=True):
-        text, words = build_text(page_tokens)
-        pages.append(
-            Page(
-                number=page.number,
-                text=text,
-                ocr=page.ocr,
-                confidence=page.confidence,
-                width=page.width,
-                height=page.height,
-                words=words,
-            )
-        )
+    previous: tuple[_RawPage, list[Token]] | None = None
+    for page in raw:
+        kept = _lines(page, *trim_range(page.texts, top, bottom))
+        tokens = clean_lines(kept, vocabulary)
+        if previous is not None:
+            join_page_breaks([previous[1], tokens])
+            pages.append(_page(*previous))
+        previous = (page, tokens)
+    if previous is not None:
+        pages.append(_page(*previous))
     return tuple(pages)
+
+
+def _page(raw: _RawPage, tokens: list[Token]) -> Page:
+    text, words = build_text(tokens)
+    return Page(
+        number=raw.number,
+        text=text,
+        ocr=raw.ocr,
+        confidence=raw.confidence,
+        width=raw.width,
+        height=raw.height,
+        words=words,
+    )
 
 
 def clean_page_texts(texts: Sequence[str]) -> list[str]:

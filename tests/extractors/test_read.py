@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 
 import pdfplumber
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from extractors import extract, read
 from extractors.layout import RawWord, find_gutter, group_lines, reading_lines
 from extractors.sections import find_sections, section_path
-from extractors.types import Page
+from extractors.types import Page, Word, Words
 from tests.documents import make_pdf, make_two_column_pdf
 
 LEFT = [
@@ -78,6 +79,38 @@ def test_boxes_of_a_span_are_merged_per_line(two_column):
     assert len(boxes) == 2  # two lines of the right column
     assert all(x0 >= 318 for x0, _, _, _ in boxes)
     assert boxes[0][3] <= boxes[1][1]  # the first line is above the second
+
+
+def test_page_words_round_trip_through_pickle_and_the_compact_store(two_column):
+    page = read(two_column).pages[0]
+    words = tuple(page.words)
+    assert isinstance(page.words, Words)
+    assert len(words) == len(page.words) > 20
+    assert all(isinstance(w, Word) for w in words)
+    assert (page.words[0], page.words[-1]) == (words[0], words[-1])
+    assert tuple(page.words[3:7]) == words[3:7]
+    again = pickle.loads(pickle.dumps(page))  # noqa: S301 - our own bytes
+    assert again == page
+    assert tuple(again.words) == words
+    assert again.boxes(0, len(page.text)) == page.boxes(0, len(page.text))
+    rebuilt = Page(number=1, text=page.text, width=page.width, height=page.height, words=words)
+    assert rebuilt == page
+    assert rebuilt.words == words  # equal to the tuple of the same words
+    assert hash(rebuilt) == hash(page)
+
+
+def test_words_given_as_a_tuple_are_kept_as_given():
+    words = (
+        Word(start=0, end=4, box=(72.0, 90.5, 96.25, 101.0)),
+        Word(start=5, end=9, box=(1, 2, 3, 4)),
+    )
+    page = Page(number=1, text="Data kept", words=words)
+    assert tuple(page.words) == words
+    assert page.words[-1].box == (1.0, 2.0, 3.0, 4.0)
+    assert page.boxes(0, 4) == ((72.0, 90.5, 96.25, 101.0),)
+    assert Page(number=1, text="x").words == ()
+    with pytest.raises(IndexError):
+        page.words[2]
 
 
 def test_numbered_headings_make_a_tree():
@@ -251,3 +284,18 @@ def test_a_form_with_labels_and_values_is_not_two_columns():
         words += _words(f"Label {row}:", 54, 60 + row * 14)
         words += _words(f"value {row}", 330, 60 + row * 14)
     assert find_gutter(group_lines(words), 612) is None
+
+
+def test_lines_kept_compactly_come_back_whole_even_with_a_space_in_a_word():
+    from extractors.pdf import _keep_lines, _lines, _RawPage
+
+    lines = [
+        [RawWord("Header", 10, 5, 60, 15)],
+        [RawWord("of f", 10, 20, 40, 30), RawWord("ice", 45, 20, 70, 30)],
+        [RawWord("Data", 10.5, 40.25, 50, 50)],
+    ]
+    raw = _RawPage(number=1, width=612, height=792)
+    _keep_lines(raw, lines)
+    assert raw.texts == ["Header", "of f ice", "Data"]
+    assert _lines(raw, 0, 3) == lines
+    assert _lines(raw, 1, 2) == lines[1:2]
