@@ -213,6 +213,7 @@ _TRIGGERS = (
             r"|\b(?:close|delete|deactivate|remove)s? (?:your|their|his|her|the|an|its) account"
             r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,30}\bdelete\b"
             r"|\bwhen you delete\b|\bright to (?:\w+,? ){0,6}delete\b"
+            r"|\bby deleting (?:the|your|their|his|her|its|a)\b"
         ),
     ),
     ("no_longer_needed", _has(r"\bno longer (?:needed|necessary|required)\b|\bpurpose[^.;]*met")),

@@ -78,8 +78,8 @@ _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"|apply|agree|request)",
             r"\bat your (?:written )?(?:request|direction)\b|\bat the (?:written )?request of"
             r" (?:the |a |an )?(?:\w+['’]s )?(?:parent|guardian|student|user|eligible|pupil)",
-            r"\b(?:parent|guardian|student|user|you)s?\b[^.;]{0,40}\b(?:asks?|requests?|agree[sd]?"
-            r"|has agreed|have agreed|approves?|has approved|gives?|authori[sz]es?)\b",
+            r"\b(?:parent|guardian|student|user|you)s?\b[^.;]{0,40}\b(?:ask(?:s|ed)?|requests?|agree[sd]?"
+            r"|has agreed|have agreed|approves?|has approved|gives?|authori[sz](?:es|ed|e)?)\b",
             r"\bagree to share\b",
         ),
     ),
@@ -122,6 +122,7 @@ _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bimminent (?:harm|danger|threat)",
             r"\b(?:from|physical|risk of|serious) harm\b",
             r"\bprotect the (?:rights|property|security) of\b",
+            r"\bprotect (?:our|its|their|\w+['’]s?) (?:rights|property|safety)\b",
             r"\bin danger\b",
         ),
     ),
