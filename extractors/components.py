@@ -57,6 +57,8 @@ _FLOOR = 0.3
 _MIN_WORDS = 4
 _BOLD_LINE = re.compile(r"^[*\-\s]*\*\*[^*]+\*\*[.:\s]*$")
 _LINK_LINE = re.compile(r"^[*\-\s]*\[[^\]]*\]\([^)]*\)[.\s]*$")
+# An unticked box of a form or checklist ("- ☐ No sale of student data") affirms nothing.
+_UNTICKED = re.compile(r"^[*\-•\s]*(?:[\u2610\u25a1\u25a2]|\[ \])")
 _SETEXT = re.compile(r"(?:^|\s)(?:-{3,}|={3,})\s*$")  # "Changes\n-------": a heading
 # A pattern this strong is kept even when the model disagrees, marked for review.
 _STRONG_RULE = 0.85
@@ -77,13 +79,15 @@ def legal_sentencizer(doc: Doc) -> Doc:
 
 def _is_heading(sent: Span) -> bool:
     """Not a clause by itself: a Markdown heading, bold title, table row or link line
-    ("[Deletion](#deletion)"), a short title ("4.1 No Sale."), or a lead-in that ends in a
-    colon ("You can:"), whose items carry the substance."""
+    ("[Deletion](#deletion)"), a short title ("4.1 No Sale."), a lead-in that ends in a
+    colon ("You can:"), whose items carry the substance, or an unticked box of a form."""
     text = sent.text.strip()
     if text.startswith("#") or text.endswith(":") or _LINK_LINE.match(text):
         return True
     if text.count("|") > 2 or _BOLD_LINE.match(text) or _SETEXT.search(text):
         return True  # a Markdown table row, a bold title line or an underlined heading
+    if _UNTICKED.match(text):
+        return True  # a choice left unticked on a form
     return sum(1 for token in sent if token.is_alpha) < _MIN_WORDS
 
 

@@ -500,3 +500,19 @@ def test_a_markdown_underlined_heading_is_not_a_clause(nlp):
 )
 def test_plain_ban_is_one_negated_statement_without_conditions(sentence, plain):
     assert plain_ban("data_sale", sentence) is plain
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("- ☐ No sale of student data", []),
+        ("- [ ] No sale of student data", []),
+        ("- ☒ No sale of student data", [("data_sale", "prohibits")]),
+        ("- [x] No sale of student data", [("data_sale", "prohibits")]),
+    ],
+)
+def test_an_unticked_box_of_a_form_affirms_nothing(nlp, line, found):
+    # the open-access student data inventory template lists its prohibited uses as boxes
+    text = f"5.2 Prohibited Uses\n\n{line}\n"
+    clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
+    assert [(c.label, c.stance) for c in clauses] == found
