@@ -59,6 +59,15 @@ _BOLD_LINE = re.compile(r"^[*\-\s]*\*\*[^*]+\*\*[.:\s]*$")
 _LINK_LINE = re.compile(r"^[*\-\s]*\[[^\]]*\]\([^)]*\)[.\s]*$")
 # An unticked box of a form or checklist ("- ☐ No sale of student data") affirms nothing.
 _UNTICKED = re.compile(r"^[*\-•\s]*(?:[\u2610\u25a1\u25a2]|\[ \])")
+# A definition ('"Sale" means ...', 'For purposes of this Notice, "sale" means ...') states
+# what a word means, not what the provider does: all 159 in the corpus are unlabelled.
+_DEFINITION = re.compile(
+    r"^[\W\d]*(?:[A-Z]\.\s*|\(\w+\)\s*|\d+(?:\.\d+)*\.?\s*)?"
+    r"(?:(?:for (?:the )?purposes? of|in|under) [^,;]{1,60},\s*)?(?:the terms?\s+)?"
+    r"[\"\u201c'\u2018][^\"\u201d\u2019]{1,60}[\"\u201d'\u2019]\s*(?:\([^)]*\)\s*)?"
+    r"(?:means|shall mean|refers to|has the meaning|is defined as|includes|shall include)\b",
+    re.IGNORECASE,
+)
 _SETEXT = re.compile(r"(?:^|\s)(?:-{3,}|={3,})\s*$")  # "Changes\n-------": a heading
 # A pattern this strong is kept even when the model disagrees, marked for review.
 _STRONG_RULE = 0.85
@@ -80,7 +89,8 @@ def legal_sentencizer(doc: Doc) -> Doc:
 def _is_heading(sent: Span) -> bool:
     """Not a clause by itself: a Markdown heading, bold title, table row or link line
     ("[Deletion](#deletion)"), a short title ("4.1 No Sale."), a lead-in that ends in a
-    colon ("You can:"), whose items carry the substance, or an unticked box of a form."""
+    colon ("You can:"), whose items carry the substance, an unticked box of a form, or a
+    definition ('"Sale" means ...')."""
     text = sent.text.strip()
     if text.startswith("#") or text.endswith(":") or _LINK_LINE.match(text):
         return True
@@ -88,6 +98,8 @@ def _is_heading(sent: Span) -> bool:
         return True  # a Markdown table row, a bold title line or an underlined heading
     if _UNTICKED.match(text):
         return True  # a choice left unticked on a form
+    if _DEFINITION.match(text):
+        return True  # a defined term
     return sum(1 for token in sent if token.is_alpha) < _MIN_WORDS
 
 

@@ -516,3 +516,27 @@ def test_an_unticked_box_of_a_form_affirms_nothing(nlp, line, found):
     text = f"5.2 Prohibited Uses\n\n{line}\n"
     clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
     assert [(c.label, c.stance) for c in clauses] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Kahoot!'s privacy policy (CCPA notice)
+        "For purposes of this CCPA Notice, \u201csale\u201d means the disclosure of Personal "
+        "Information for monetary or other valuable consideration but does not include the "
+        "transfer of Personal Information as an asset that is part of a merger.",
+        '\u2022 "Targeted Advertising" means presenting an advertisement to a student where the '
+        "advertisement is selected based on information obtained from the student's online "
+        "behavior.",
+        'D. The term "Subcontractor" refers to any third party that receives Covered '
+        "Information from the Operator in order to help it provide the services.",
+    ],
+)
+def test_a_definition_is_not_a_clause(nlp, text):
+    assert find_clauses((Page(number=1, text=text),), nlp=nlp) == ()
+
+
+def test_a_sentence_using_a_defined_term_is_still_a_clause(nlp):
+    text = 'Provider shall not sell "Student Data" to any third party.'
+    clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
+    assert ("data_sale", "prohibits") in [(c.label, c.stance) for c in clauses]
