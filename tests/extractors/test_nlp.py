@@ -540,3 +540,22 @@ def test_a_sentence_using_a_defined_term_is_still_a_clause(nlp):
     text = 'Provider shall not sell "Student Data" to any third party.'
     clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
     assert ("data_sale", "prohibits") in [(c.label, c.stance) for c in clauses]
+
+
+def test_what_the_user_agrees_to_is_not_the_providers_practice(nlp):
+    # Coursera's terms of service: the user's promise, not a disclosure by the provider
+    text = (
+        "You also agree that you will create, access, and/or use only one user account, "
+        "unless expressly permitted by Coursera, and you will not share with any third party "
+        "access to or access information for your account."
+    )
+    assert find_clauses((Page(number=1, text=text),), nlp=nlp) == ()
+
+
+def test_a_teachers_duty_to_get_coppa_consent_is_still_a_clause(nlp):
+    text = (
+        "You are responsible for obtaining any parental consent needed under COPPA before your "
+        "students under 13 use the Service."
+    )
+    clauses = find_clauses((Page(number=1, text=text),), nlp=nlp)
+    assert [c.label for c in clauses] == ["coppa_consent"]
