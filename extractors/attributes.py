@@ -212,7 +212,8 @@ _TRIGGERS = (
             r"\brequest(?:s|ed)?\b|\bdirect(?:s|ed|ion)\b|\binstruct|\basks?\b|\btells? us\b"
             r"|\b(?:close|delete|deactivate|remove)s? (?:your|their|his|her|the|an|its) account"
             r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,30}\bdelete\b"
-            r"|\bwhen you delete\b|\bright to (?:\w+,? ){0,6}delete\b"
+            r"|\bwhen you delete\b|\b(?:right to|would like to|wish to|want to) (?:\w+,? ){0,6}"
+            r"(?:delete|erase)\b"
             r"|\bby deleting (?:the|your|their|his|her|its|a)\b"
         ),
     ),
