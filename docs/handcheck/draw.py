@@ -1,6 +1,6 @@
 """Draw the hand-checked sample: 50 clauses extracted from the real agreements, fixed seed.
 
-    .venv/bin/python docs/handcheck/draw.py > /tmp/drawn.jsonl
+    .venv/bin/python docs/handcheck/draw.py [SEED] > /tmp/drawn.jsonl
 
 Reads every Markdown document in ../shared/corpora/agreements (tosback policies and terms,
 open-access templates), extracts clauses with the shipped pipeline and keeps the 50 whose
@@ -28,6 +28,7 @@ SEED, SIZE = 20261125, 50
 
 
 def main() -> None:
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else SEED  # another seed: a fresh sample
     drawn = []
     for path in sorted(AGREEMENTS.glob("**/*.md")):
         if path.name in ("SOURCE.md", "README.md"):
@@ -37,7 +38,7 @@ def main() -> None:
 
     def rank(item: tuple[str, Any]) -> tuple[str, str]:
         source, clause = item
-        digest = hashlib.sha256(f"{SEED}|{source}|{clause.text}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{seed}|{source}|{clause.text}".encode()).hexdigest()
         return digest, clause.label
 
     sample = sorted(drawn, key=rank)[:SIZE]
