@@ -59,11 +59,12 @@ _BOLD_LINE = re.compile(r"^[*\-\s]*\*\*[^*]+\*\*[.:\s]*$")
 _LINK_LINE = re.compile(r"^[*\-\s]*\[[^\]]*\]\([^)]*\)[.\s]*$")
 # An unticked box of a form or checklist ("- ☐ No sale of student data") affirms nothing.
 _UNTICKED = re.compile(r"^[*\-•\s]*(?:[\u2610\u25a1\u25a2]|\[ \])")
+# The start of a sentence before its first word: bullets, quotes, "D.", "(a)", "4.1".
+_ITEM_MARK = r"^[\W\d]*(?:[A-Z]\.\s*|\(\w+\)\s*|\d+(?:\.\d+)*\.?\s*)?"
 # A definition ('"Sale" means ...', 'For purposes of this Notice, "sale" means ...') states
 # what a word means, not what the provider does: all 159 in the corpus are unlabelled.
 _DEFINITION = re.compile(
-    r"^[\W\d]*(?:[A-Z]\.\s*|\(\w+\)\s*|\d+(?:\.\d+)*\.?\s*)?"
-    r"(?:(?:for (?:the )?purposes? of|in|under) [^,;]{1,60},\s*)?(?:the terms?\s+)?"
+    _ITEM_MARK + r"(?:(?:for (?:the )?purposes? of|in|under) [^,;]{1,60},\s*)?(?:the terms?\s+)?"
     r"[\"\u201c'\u2018][^\"\u201d\u2019]{1,60}[\"\u201d'\u2019]\s*(?:\([^)]*\)\s*)?"
     r"(?:means|shall mean|refers to|has the meaning|is defined as|includes|shall include)\b",
     re.IGNORECASE,
@@ -72,8 +73,7 @@ _DEFINITION = re.compile(
 # account") binds the user, not the provider: 27 of the corpus's 29 such sentences carry no
 # label; the two that do are COPPA consent, which schools and teachers give.
 _USERS_DUTY = re.compile(
-    r"^[\W\d]*(?:[A-Z]\.\s*|\(\w+\)\s*|\d+(?:\.\d+)*\.?\s*)?"
-    r"(?:you|users?|students?|parents?|teachers?)\s+(?:also\s+)?"
+    _ITEM_MARK + r"(?:you|users?|students?|parents?|teachers?)\s+(?:also\s+)?"
     r"(?:agree|represent|warrant|acknowledge|are (?:solely )?responsible|must not|may not"
     r"|shall not|will not|must|shall)\b",
     re.IGNORECASE,

@@ -7,13 +7,22 @@ so that a client's bug is seen, not papered over.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+from urllib.parse import urlencode
 
 from registry.errors import InvalidInputError
 
-__all__ = ["API_LIMIT", "API_MAX_LIMIT", "PageOf", "Window", "page_of", "window"]
+__all__ = [
+    "API_LIMIT",
+    "API_MAX_LIMIT",
+    "PageOf",
+    "Window",
+    "page_link",
+    "page_of",
+    "window",
+]
 
 T = TypeVar("T")
 
@@ -38,6 +47,11 @@ def page_of(items: Sequence[T], raw: str | None, size: int) -> PageOf[T]:
     number = min(max(number, 1), pages)
     start = (number - 1) * size
     return PageOf(items[start : start + size], number, pages, len(items))
+
+
+def page_link(path: str, kept: Mapping[str, str]) -> Callable[[int], str]:
+    """`page_url(n)` for the pager: `path` with the kept query parameters and `page=n`."""
+    return lambda number: f"{path}?{urlencode({**kept, 'page': number})}"
 
 
 @dataclass(frozen=True, slots=True)

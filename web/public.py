@@ -28,7 +28,7 @@ from registry.taxonomy import data_element_name
 from web import i18n
 from web.i18n import N_
 from web.pages import runtime_of
-from web.paging import page_of
+from web.paging import page_link, page_of
 from web.templating import render, templates
 
 __all__ = [
@@ -197,9 +197,6 @@ async def district_page(request: Request) -> Response:
     if "lang" in params:
         kept["lang"] = params["lang"]
 
-    def page_url(number: int) -> str:
-        return f"/d/{listing.district_slug}?{urlencode({**kept, 'page': number})}"
-
     return render(
         request,
         "public/district.html",
@@ -211,7 +208,7 @@ async def district_page(request: Request) -> Response:
             "filtered": bool({k: v for k, v in filters.items() if v}),
             "page": paged.number,
             "pages": paged.pages,
-            "page_url": page_url,
+            "page_url": page_link(f"/d/{listing.district_slug}", kept),
             "element_text": i18n.DATA_ELEMENT_TEXT,
             "posting": postings.posting_for(listing.state),
             "state_names": STATE_NAMES,

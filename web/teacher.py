@@ -6,7 +6,6 @@ Handlers stay thin: read input, call one registry use case, render.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,7 +15,7 @@ from registry.errors import InvalidInputError
 from registry.scoping import Actor
 from web.auth import require_actor
 from web.forms import parse_request, submitted_form
-from web.paging import page_of
+from web.paging import page_link, page_of
 from web.templating import render
 
 __all__ = ["GRADE_CHOICES", "request_app", "requests_page", "search_apps"]
@@ -50,7 +49,7 @@ async def search_apps(request: Request) -> Response:
     context.update(
         records=page.items,
         page=page,
-        page_url=lambda number: "/apps?" + urlencode({**kept, "page": number}),
+        page_url=page_link("/apps", kept),
         denied=result.denied,
         subjects=result.subjects,
         filtered=bool(q or subject or grade),
