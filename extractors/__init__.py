@@ -64,7 +64,7 @@ __all__ = [  # noqa: RUF022
 ]
 
 # Bump when patterns, stance rules or attribute parsers change: stored extractions record it.
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 _default_nlp: Language | None = None
 _default_lock = threading.Lock()

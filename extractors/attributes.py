@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Duration", "attributes_for", "parse_duration", "parse_state"]
+__all__ = [
+    "Duration",
+    "accepted_by_continued_use",
+    "attributes_for",
+    "has_words",
+    "parse_duration",
+    "parse_state",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,9 +146,13 @@ def parse_state(text: str) -> str | None:
     return _STATE_CODES[re.sub(r"\s+", " ", match["name"]).lower()]
 
 
-def _has(pattern: str) -> Callable[[str], bool]:
+def has_words(pattern: str) -> Callable[[str], bool]:
+    """A test of whether a text contains `pattern` (a regex, case ignored)."""
     compiled = re.compile(pattern, re.IGNORECASE)
     return lambda text: compiled.search(text) is not None
+
+
+_has = has_words
 
 
 _NOTIFY_LEA = _has(
@@ -211,7 +222,7 @@ _TRIGGERS = (
         _has(
             r"\brequest(?:s|ed)?\b|\bdirect(?:s|ed|ion)\b|\binstruct|\basks?\b|\btells? us\b"
             r"|\b(?:close|delete|deactivate|remove)s? (?:your|their|his|her|the|an|its) account"
-            r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,30}\bdelete\b"
+            r"|\bdelete account\b|\b(?:can|may)\b[^.;]{0,50}\b(?:delete|erase)\b"
             r"|\bwhen you delete\b|\b(?:right to|would like to|wish to|want to) (?:\w+,? ){0,6}"
             r"(?:delete|erase)\b"
             r"|\bby deleting (?:the|your|their|his|her|its|a)\b"
@@ -227,6 +238,8 @@ _FLOW_DOWN = _has(
     r"|\bcarry (?:forward|over)\b|\babide by\b|\bholding (?:it|them) to\b"
     r"|\bbinds? (?:them|it|each \w+) to\b|\bbound in writing by\b|\bto the standard of\b"
     r"|\bagrees? in writing to (?:the|this|these)\b|\bcarrying forward\b"
+    r"|\bsame (?:high )?(?:level|standard|degree) of (?:protection|care|security|confidentiality)"
+    r"|\bin the same way\b"
 )
 _LIST_AVAILABLE = _has(
     r"\blist(?:s|ing|ed)? (?:of )?(?:its |our |all |the |those |current |their )*"
@@ -386,6 +399,11 @@ def _policy_changes(text: str) -> dict[str, Any]:
 
 # "Continued use ... indicates your consent": acceptance by carrying on, not consent asked for.
 _CONTINUED_USE = _has(r"\bcontinu\w* (?:to )?us(?:e|es|ed|ing)\b")
+
+
+def accepted_by_continued_use(text: str) -> bool:
+    """Changed terms bind whoever keeps using the service: the provider may change them."""
+    return _CONTINUED_USE(text)
 
 
 def _data_location(text: str) -> dict[str, Any]:

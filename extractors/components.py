@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -31,13 +31,15 @@ from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
 from thinc.types import Ints2d
 
-from extractors.attributes import attributes_for
+from extractors.attributes import accepted_by_continued_use, attributes_for
+from extractors.attributes import has_words as _has
 from extractors.nlp.model import clause_inputs, cues_of
 from extractors.nlp.sentences import sentence_starts
 from extractors.stance import (
     conditions_in,
     detect_stance,
     explicit_stance,
+    no_condition,
     not_a_ban,
     plain_ban,
     resolve_stance,
@@ -70,15 +72,117 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 # What the user agrees, warrants or must do ("You agree that you will not share access to your
-# account") binds the user, not the provider: 27 of the corpus's 29 such sentences carry no
-# label; the two that do are COPPA consent, which schools and teachers give.
+# account", "Please note, you must delete ...") binds the user, not the provider: of the
+# corpus's 68 such sentences (2026-12-06) none carries a label but COPPA consent (2),
+# which schools and teachers give.
 _USERS_DUTY = re.compile(
-    _ITEM_MARK + r"(?:you|users?|students?|parents?|teachers?)\s+(?:also\s+)?"
-    r"(?:agree|represent|warrant|acknowledge|are (?:solely )?responsible|must not|may not"
-    r"|shall not|will not|must|shall)\b",
+    _ITEM_MARK + r"(?:please note,?\s+(?:that\s+)?)?(?:you|users?|students?|parents?|teachers?)\s+"
+    r"(?:also\s+)?(?:agree|represent|warrant|acknowledge|are (?:solely )?responsible|must not"
+    r"|may not|shall not|will not|must|shall|should|need to|have to)\b",
     re.IGNORECASE,
 )
-_USERS_DUTY_LABELS = frozenset({"coppa_consent"})
+# A disclaimer of liability ("We will not have any liability for ... deletion") promises
+# nothing: 42 of the corpus's 44 are unlabelled; one is a teacher's COPPA consent, one an
+# insurance clause.
+_DISCLAIMER = re.compile(
+    r"\b(?:not|no|nor|without)\b[^.;]{0,50}\b(?:liab(?:le|ility)|responsib(?:le|ility))\b"
+    r"|\bdisclaim\w*",
+    re.IGNORECASE,
+)
+# A pointer ("To learn about interest-based advertising ..., visit the NAI's page") sends the
+# reader elsewhere; only a pointer to the list of subprocessors states a practice.
+_POINTER = re.compile(
+    _ITEM_MARK + r"(?:to learn (?:more )?(?:about|how)|for more information|to find out"
+    r"|you (?:may|can) (?:wish to )?(?:visit|learn|read))\b",
+    re.IGNORECASE,
+)
+# The customer's or user's indemnity of the provider ("You agree to indemnify Quillbox against
+# claims ...") is no insurance or indemnity for a breach: 11 of 11 in the corpus unlabelled.
+_USERS_INDEMNITY = re.compile(
+    _ITEM_MARK + r"(?:you|users?|customers?|the customer|schools?|institutions?)\s+"
+    r"(?:will|shall|agrees? to|must)\s+(?:defend|indemnify|hold)\b",
+    re.IGNORECASE,
+)
+# Sentences of these kinds carry only these labels.
+_ONLY_LABELS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (_USERS_INDEMNITY, frozenset()),
+    (_USERS_DUTY, frozenset({"coppa_consent"})),
+    (_DISCLAIMER, frozenset({"coppa_consent", "insurance_indemnity"})),
+    (_POINTER, frozenset({"subprocessors"})),
+)
+# Words that name student data or records, for the subject checks below.
+_DATA_NOUN = (
+    r"data|datasets?|information|info|records?|details|profiles?|content|responses?|submissions?"
+    r"|work|writing|scores?|grades?|results?|identifiers?|e-?mails?|addresses|names?|pii"
+    r"|histor(?:y|ies)|recordings?|messages?|photos?|videos?|files?|transcripts?|logs?|lists?"
+    r"|statistics|analytics|insights|segments?|usage|activity|location|progress|reports?"
+    r"|everything|anything|notes|answers|portfolios?|materials?"
+)
+
+
+_NAMES_DATA = _has(rf"\b(?:{_DATA_NOUN})\b")
+# "Provider may sell its products to other districts": selling the product, not data.
+_SELLS_PRODUCT = _has(
+    r"\b(?:sell\w*|sold|licens\w*|resell\w*)\s+(?:its|our|their|the|a|an)?\s*(?:own\s+)?"
+    r"(?:products?|services?|subscriptions?|licen[cs]es?|software|apps?|books|hardware|devices"
+    r"|merchandise|courses|plans?|seats?|memberships?|tickets?)\b(?!\s+(?:user|data|information))"
+)
+_SCC = _has(r"\bstandard contractual clauses\b")
+# "If we are involved in a merger or sale of assets ...": the business is sold, not data. Of
+# the corpus's 97 sentences whose only words of sale are of the business, none is a data sale.
+_BUSINESS_SALE = re.compile(
+    r"\b(?:(?:a |the )?sale of (?:all|substantially|some|part|any|the (?:company|business)"
+    r"|(?:its|our|the|their) (?:business|company|assets|stock|shares)|assets|a business unit)"
+    r"[^,;.]*|(?:is|are|gets?|being) (?:sold|acquired)|assets (?:are|were|is) (?:sold|transferred)"
+    r"|sells?,? merges?|sold or merged|merged or sold)",
+    re.IGNORECASE,
+)
+_SALE_WORD = _has(
+    r"\b(?:sell\w*|sold|sales?|rent\w*|trad(?:e|es|ed|ing)|monetiz\w*|pa(?:y|ys|id) us"
+    r"|compensat\w*|in exchange for|for (?:money|a fee|payment)|licens\w*|commercial\w*)\b"
+)
+
+
+def _sells_data(text: str) -> bool:
+    if _SELLS_PRODUCT(text) and not _NAMES_DATA(text):
+        return False  # "Provider may sell its products to other districts"
+    return not _BUSINESS_SALE.search(text) or _SALE_WORD(_BUSINESS_SALE.sub(" ", text))
+
+
+# A label whose sentence must name its subject, counted on the corpus (2026-12-06): using
+# data to improve a product (316 of 316; "We are always improving our Services" does not),
+# where data is kept or seen (219 of 219; "Our headquarters are in California" is no data
+# location), what the district owns (132 of 132; not "all right, title and interest in the
+# Services"), what parents may see (212 of 213; not "Parents can access the app"), what is
+# sold (no data sale in the corpus is a sale of "its products" without naming data) and who
+# processes data for the provider (274 of 274 name them; "We engage in these activities to
+# manage our contractual relationship with you" does not).
+_SUBJECT: dict[str, Callable[[str], bool]] = {
+    "product_improvement": _has(
+        rf"\b(?:{_DATA_NOUN}|uses?|used|using|analy\w*|feedback|errors?|interactions?"
+        r"|behaviou?r|performance|metrics|learn\w*|aggregat\w*|patterns?|questions?|train\w*"
+        r"|adaptive|play\w*|counts?)\b"
+    ),
+    "data_location": _has(
+        r"\b(?:stor\w*|host\w*|servers?|process\w*|data|information|transferr?\w*|cloud"
+        r"|backups?|records?|kept|keep|resides?|remains?|see|sees|access\w*|sen[dt]\w*|receiv\w*"
+        r"|routed|names?|reports?|text|located outside)\b"
+    ),
+    "data_ownership": _NAMES_DATA,
+    "parent_access": _has(
+        rf"\b(?:{_DATA_NOUN}|requests?|respond\w*|review\w*|correct\w*|export\w*|download\w*"
+        r"|cop(?:y|ies)|delet\w*|amend\w*|inspect\w*|rectif\w*|port\w*|it|them)\b"
+    ),
+    "data_sale": _sells_data,
+    # Standard contractual clauses "with additional safeguards" move data abroad: a transfer.
+    "security_safeguards": lambda text: not _SCC(text),
+    "subprocessors": _has(
+        r"\b(?:providers?|vendors?|subcontract\w*|sub-?processors?|processors?|third[- ]part\w*"
+        r"|compan\w*|partners?|contractors?|agents?|hosting|hosts?|cloud|suppliers?|tutors?"
+        r"|coaches|counselors?|affiliates?|outside|others?|services?|firms?|whom|who|they|them"
+        r"|each one)\b"
+    ),
+}
 _SETEXT = re.compile(r"(?:^|\s)(?:-{3,}|={3,})\s*$")  # "Changes\n-------": a heading
 # A pattern this strong is kept even when the model disagrees, marked for review.
 _STRONG_RULE = 0.85
@@ -241,9 +345,12 @@ class ClauseAnnotator:
     ) -> Iterator[ClauseHit]:
         text = sent.text.strip()
         offset = sent.start_char + len(sent.text) - len(sent.text.lstrip())
-        users_duty = _USERS_DUTY.match(text) is not None
+        only = next((labels for kind, labels in _ONLY_LABELS if kind.search(text)), None)
         for label in LABELS:
-            if users_duty and label not in _USERS_DUTY_LABELS:
+            if only is not None and label not in only:
+                continue
+            subject = _SUBJECT.get(label)
+            if subject is not None and not subject(text):
                 continue
             rule = rules.get(label)
             p = None if probs is None else float(probs[self._columns[label]])
@@ -255,7 +362,9 @@ class ClauseAnnotator:
                 confidence = max(_FLOOR, confidence - _PENALTY)
             attributes = attributes_for(label, text)
             if label == "policy_changes" and attributes.get("consent_required"):
-                stance = "requires"  # changes need consent: 47 of 47 in the corpus say requires
+                stance = "requires"  # changes need consent: 86 of 86 in the corpus say requires
+            elif label == "policy_changes" and accepted_by_continued_use(text):
+                stance = "permits"  # continued use is acceptance: 15 of 15 in the corpus
             if label == "third_party_disclosure" and stance == "conditional":
                 attributes["conditions"] = conditions_in(text)
             yield ClauseHit(
@@ -313,6 +422,13 @@ class ClauseAnnotator:
                 and not_a_ban(text, start, end)
             ):
                 return "permits", False  # no word of the sentence bans or conditions anything
+            if (
+                modelled == "conditional"
+                and "permits" in allowed
+                and label != "merger_transfer"  # conditional there: the successor is bound
+                and no_condition(text)
+            ):
+                return "permits", False  # nothing in the wording sets a condition
             if modelled == "permits" and "prohibits" in allowed and plain_ban(label, text):
                 return "prohibits", False  # one plain negated statement: a promise not to
             return modelled, True

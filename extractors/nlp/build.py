@@ -79,7 +79,7 @@ def train_and_save(
         "combine": asdict(combine),
     }
     result.nlp.meta["name"] = "clauses"
-    result.nlp.meta["version"] = "0.3.0"
+    result.nlp.meta["version"] = "0.4.0"
     result.nlp.meta["description"] = "Clause labels and stances of student-data agreements"
     result.nlp.meta["registry"] = meta
     if out_dir.exists():

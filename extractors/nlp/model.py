@@ -1,7 +1,8 @@
 """The trained clause classifier: its architecture, its classes and where it ships.
 
-A bag-of-words textcat_multilabel (lower-cased unigrams and bigrams, hashed into a sparse
-linear layer) predicts, per clause, one class per taxonomy label ("deletion") and, for labels
+A bag-of-words textcat_multilabel (lower-cased words, their stems and word families, the
+rule patterns and stance cues that fired, and pairs of families and cues, hashed into a
+sparse linear layer) predicts, per clause, one class per taxonomy label ("deletion") and, for labels
 that allow more than one stance, one class per stance ("data_sale:prohibits").
 """
 
@@ -24,6 +25,7 @@ from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
 from extractors.errors import ExtractionError
+from extractors.nlp.concepts import concepts_in, stems_in
 from extractors.stance import stance_cues
 from extractors.taxonomy import ALLOWED_STANCES, LABELS
 
@@ -104,15 +106,22 @@ def clause_inputs(
 
 
 def cues_of(text: str, spans: Iterable[Span]) -> list[str]:
+    """The clause's features beside its words: the patterns that matched, stance cues, word
+    families (alone, in pairs, and paired with each stance cue) and stems."""
     cues = {f"rule={span.label_}" for span in spans}
     cues.update(f"pattern={span.id_}" for span in spans)
-    cues.update(f"cue={cue}" for cue in stance_cues(text))
+    stance = stance_cues(text)
+    cues.update(f"cue={cue}" for cue in stance)
+    concepts = sorted(concepts_in(text))
+    cues.update(f"concept={c}" for c in concepts)
+    cues.update(f"concepts={a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :])
+    cues.update(f"cue+concept={q}+{c}" for q in stance for c in concepts)
+    cues.update(f"stem={w}" for w in stems_in(text))
     return sorted(cues)
 
 
 def set_cues(doc: Doc, text: str, spans: Iterable[Span]) -> Doc:
-    """Give the classifier what the rules saw in the clause: which patterns (and so which
-    labels) matched, and the stance cues of its wording (negation, exception, modal)."""
+    """Give the classifier what the rules saw in the clause (see `cues_of`)."""
     doc._.set(CUES_ATTR, cues_of(text, spans))
     return doc
 

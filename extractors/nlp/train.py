@@ -49,7 +49,7 @@ threshold = 0.5
 
 [components.textcat_multilabel.model]
 @architectures = "extractors.ClauseBOW.v1"
-ngram_size = 2
+ngram_size = 1
 length = 65536
 nO = null
 

@@ -168,6 +168,18 @@ def test_security_attributes():
             "This includes the right to review, update, or delete Student information.",
             {"trigger": "request"},
         ),
+        (
+            "deletion",
+            "You can view, correct, rectify or erase your personal data at any time from the "
+            "account page.",
+            {"trigger": "request"},
+        ),
+        (
+            "subprocessors",
+            "Any vendor we send your data to must agree by contract to protect it with the same "
+            "high level of protection that we apply.",
+            {"flow_down": True},
+        ),
     ],
 )
 def test_label_attributes(label, text, expected):
