@@ -37,6 +37,8 @@ from extractors.nlp.model import clause_inputs, cues_of
 from extractors.nlp.sentences import sentence_starts
 from extractors.stance import (
     conditions_in,
+    consent_allowed,
+    deidentified_form,
     detect_stance,
     explicit_stance,
     no_condition,
@@ -73,8 +75,9 @@ _DEFINITION = re.compile(
 )
 # What the user agrees, warrants or must do ("You agree that you will not share access to your
 # account", "Please note, you must delete ...") binds the user, not the provider: of the
-# corpus's 68 such sentences (2026-12-06) none carries a label but COPPA consent (2),
-# which schools and teachers give.
+# corpus's 82 such sentences (2026-12-06, 153 documents) one carries a label other than COPPA
+# consent (which schools and teachers give): "Parents should send requests ... to the school,
+# and we will help the school respond", a second clause.
 _USERS_DUTY = re.compile(
     _ITEM_MARK + r"(?:please note,?\s+(?:that\s+)?)?(?:you|users?|students?|parents?|teachers?)\s+"
     r"(?:also\s+)?(?:agree|represent|warrant|acknowledge|are (?:solely )?responsible|must not"
@@ -82,7 +85,7 @@ _USERS_DUTY = re.compile(
     re.IGNORECASE,
 )
 # A disclaimer of liability ("We will not have any liability for ... deletion") promises
-# nothing: 42 of the corpus's 44 are unlabelled; one is a teacher's COPPA consent, one an
+# nothing: 49 of the corpus's 51 are unlabelled; one is a teacher's COPPA consent, one an
 # insurance clause.
 _DISCLAIMER = re.compile(
     r"\b(?:not|no|nor|without)\b[^.;]{0,50}\b(?:liab(?:le|ility)|responsib(?:le|ility))\b"
@@ -128,8 +131,17 @@ _SELLS_PRODUCT = _has(
     r"|merchandise|courses|plans?|seats?|memberships?|tickets?)\b(?!\s+(?:user|data|information))"
 )
 _SCC = _has(r"\bstandard contractual clauses\b")
+_PRICE_CHANGE = _has(
+    r"\bchang\w* (?:the |our |its |any )?(?:prices?|fees?|pricing)\b|\bprice changes?"
+)
+_TERMS_WORD = _has(r"\b(?:terms|polic(?:y|ies)|agreement|addendum|dpa|contract|notice)\b")
+_MARKETING_TO_USER = _has(
+    r"\b(?:send|email|e-mail|contact|tell|notify)\w* (?:you|users|parents|teachers)\b[^.;]{0,80}"
+    r"\b(?:about|regarding|of|with)\b[^.;]{0,40}\b(?:products?|services?|offers?|features?"
+    r"|promotions?|news|updates|events|opportunities)"
+)
 # "If we are involved in a merger or sale of assets ...": the business is sold, not data. Of
-# the corpus's 97 sentences whose only words of sale are of the business, none is a data sale.
+# the corpus's 106 sentences whose only words of sale are of the business, none is a data sale.
 _BUSINESS_SALE = re.compile(
     r"\b(?:(?:a |the )?sale of (?:all|substantially|some|part|any|the (?:company|business)"
     r"|(?:its|our|the|their) (?:business|company|assets|stock|shares)|assets|a business unit)"
@@ -150,12 +162,12 @@ def _sells_data(text: str) -> bool:
 
 
 # A label whose sentence must name its subject, counted on the corpus (2026-12-06): using
-# data to improve a product (316 of 316; "We are always improving our Services" does not),
-# where data is kept or seen (219 of 219; "Our headquarters are in California" is no data
-# location), what the district owns (132 of 132; not "all right, title and interest in the
-# Services"), what parents may see (212 of 213; not "Parents can access the app"), what is
+# data to improve a product (343 of 343; "We are always improving our Services" does not),
+# where data is kept or seen (238 of 238; "Our headquarters are in California" is no data
+# location), what the district owns (143 of 143; not "all right, title and interest in the
+# Services"), what parents may see (246 of 248; not "Parents can access the app"), what is
 # sold (no data sale in the corpus is a sale of "its products" without naming data) and who
-# processes data for the provider (274 of 274 name them; "We engage in these activities to
+# processes data for the provider (297 of 297 name them; "We engage in these activities to
 # manage our contractual relationship with you" does not).
 _SUBJECT: dict[str, Callable[[str], bool]] = {
     "product_improvement": _has(
@@ -174,6 +186,11 @@ _SUBJECT: dict[str, Callable[[str], bool]] = {
         r"|cop(?:y|ies)|delet\w*|amend\w*|inspect\w*|rectif\w*|port\w*|it|them)\b"
     ),
     "data_sale": _sells_data,
+    # Emailing users about "our products or other third party products" discloses nothing (none
+    # of the corpus's 7 such sentences is a disclosure).
+    "third_party_disclosure": lambda text: not _MARKETING_TO_USER(text),
+    # A change of price is no change of terms ("may change the price for Paid Subscriptions").
+    "policy_changes": lambda text: not _PRICE_CHANGE(text) or _TERMS_WORD(text),
     # Standard contractual clauses "with additional safeguards" move data abroad: a transfer.
     "security_safeguards": lambda text: not _SCC(text),
     "subprocessors": _has(
@@ -345,26 +362,35 @@ class ClauseAnnotator:
     ) -> Iterator[ClauseHit]:
         text = sent.text.strip()
         offset = sent.start_char + len(sent.text) - len(sent.text.lstrip())
-        only = next((labels for kind, labels in _ONLY_LABELS if kind.search(text)), None)
+        found = []
         for label in LABELS:
+            rule = rules.get(label)
+            p = None if probs is None else float(probs[self._columns[label]])
+            confidence = self._label_confidence(rule, p)
+            if confidence is not None:
+                found.append((label, rule, p, confidence))
+        if not found:
+            return
+        # Most sentences are no candidate for any label: test their kind only when they are.
+        only = next((labels for kind, labels in _ONLY_LABELS if kind.search(text)), None)
+        for label, rule, p, confidence in found:
             if only is not None and label not in only:
                 continue
             subject = _SUBJECT.get(label)
             if subject is not None and not subject(text):
-                continue
-            rule = rules.get(label)
-            p = None if probs is None else float(probs[self._columns[label]])
-            confidence = self._label_confidence(rule, p)
-            if confidence is None:
                 continue
             stance, certain = self._stance(label, text, offset, rule, probs)
             if not certain:
                 confidence = max(_FLOOR, confidence - _PENALTY)
             attributes = attributes_for(label, text)
             if label == "policy_changes" and attributes.get("consent_required"):
-                stance = "requires"  # changes need consent: 86 of 86 in the corpus say requires
+                stance = "requires"  # changes need consent: 92 of 92 in the corpus
             elif label == "policy_changes" and accepted_by_continued_use(text):
-                stance = "permits"  # continued use is acceptance: 15 of 15 in the corpus
+                stance = "permits"  # continued use is acceptance: 20 of 21 in the corpus
+            elif label == "coppa_consent" and consent_allowed(text):
+                stance = "permits"  # the school may consent: 46 of 47 in the corpus
+            elif label == "data_sale" and stance == "permits" and deidentified_form(text):
+                stance = "conditional"  # sold de-identified: 13 of 14 in the corpus
             if label == "third_party_disclosure" and stance == "conditional":
                 attributes["conditions"] = conditions_in(text)
             yield ClauseHit(

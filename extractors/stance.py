@@ -14,6 +14,8 @@ from extractors.taxonomy import ALLOWED_STANCES
 __all__ = [
     "RawStance",
     "conditions_in",
+    "consent_allowed",
+    "deidentified_form",
     "detect_stance",
     "explicit_stance",
     "no_condition",
@@ -96,6 +98,7 @@ _CONDITION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bsubpoena|\bcourt order|\bjudicial (?:order|process)|\blegal process|\bwarrant\b",
             r"\blaw enforcement|\bcomply with (?:applicable |any )?(?:law|legal)",
             r"\bapplicable law|\bpublic authorities\b|\bgovernment(?:al)? (?:authorit|agenc|bod)",
+            r"\blegal (?:purposes|reasons)\b|\bfor legal,[^.;]{0,40}\bpurposes\b",
         ),
     ),
     (
@@ -305,8 +308,8 @@ def not_a_ban(sentence: str, trigger_start: int, trigger_end: int) -> bool:
 
 # Words that can make a permission conditional: a condition, a consent, a de-identification,
 # a time or a purpose. Sentences of the corpus with none of them, no ban word and no
-# condition of `conditions_in`, whose label allows both (merger_transfer aside): 269 annotated
-# permits, 5 conditional, 8 prohibits (2026-12-06, 138 documents).
+# condition of `conditions_in`, whose label allows both (merger_transfer aside): 335 annotated
+# permits, 5 conditional, 10 prohibits (2026-12-06, 153 documents).
 _MAY_CONDITION = re.compile(
     r"\b(?:if|unless|provided|when|whenever|where|subject to|upon|consent\w*|permission|opt\w*"
     r"|as long as|so long as|in accordance|identif\w*|aggregat\w*|anonymi\w*|pseudonym\w*"
@@ -326,6 +329,42 @@ def no_condition(sentence: str) -> bool:
         and not _MAY_CONDITION.search(sentence)
         and not conditions_in(sentence)
     )
+
+
+# The school may give COPPA consent ("The LEA may consent on parents' behalf", "we permit the
+# School to provide the requisite consent"), with no word that makes it a duty: 45 of the
+# corpus's 47 such sentences, 46 are annotated permits (2026-12-06).
+_MAY_CONSENT = re.compile(
+    r"\b(?:may|can|permits?|permitted|allows?|allowed)\b(?:\s+\w+){0,10}?\s+(?:give|provide|grant)?"
+    r"\s*(?:the |that |such |any |requisite |verifiable )*consent"
+    r"|\bmay rely\b|\brel(?:y|ies) on (?:the|a|its|their) (?:school|district|lea|customer"
+    r"|institution|teacher|center)",
+    re.IGNORECASE,
+)
+_MUST = re.compile(
+    r"\b(?:must|shall|required to|responsible for|will obtain|agrees? to (?:obtain|provide)"
+    r"|represents|warrants)\b",
+    re.IGNORECASE,
+)
+
+
+def consent_allowed(sentence: str) -> bool:
+    """True when the school may give COPPA consent, as opposed to having to obtain it."""
+    return _MAY_CONSENT.search(sentence) is not None and _MUST.search(sentence) is None
+
+
+# Data sold in de-identified or aggregate form: the corpus annotates such sales (with no ban
+# word) conditional, 13 of 14 (2026-12-06).
+_DEIDENTIFIED_FORM = re.compile(
+    r"\b(?:de-?identif\w*|aggregat(?:e|ed)\b|anonymi[sz]\w*|without names"
+    r"|(?:do|does|will) not identify|stripped of)",
+    re.IGNORECASE,
+)
+
+
+def deidentified_form(sentence: str) -> bool:
+    """True when a permission covers data only in de-identified or aggregate form."""
+    return not_a_ban(sentence, 0, 0) and _DEIDENTIFIED_FORM.search(sentence) is not None
 
 
 def plain_ban(label: str, sentence: str) -> bool:

@@ -121,7 +121,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
         r"amend\w*",
         r"export\w*",
         r"download\w*",
-        r"(a )?cop(y|ies) of",
+        r"cop(y|ies) of",
         r"portab\w*",
         r"port",
         r"rectif\w*",
@@ -252,20 +252,24 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
-_LETTERS = re.compile(r"[a-z]*")
 
 
-def _compile() -> tuple[dict[str, re.Pattern[str]], list[tuple[str, str, re.Pattern[str]]]]:
-    """Per family, one regex of its one-word forms; and each phrase with its literal start."""
+def _compile() -> tuple[
+    dict[str, re.Pattern[str]], list[tuple[str, re.Pattern[str], re.Pattern[str]]]
+]:
+    """Per family, one regex of its one-word forms; and each phrase with a regex of its first
+    word. "opt[- ]in" is both a word ("opt-in") and a phrase ("opt in")."""
     single: dict[str, list[str]] = {}
-    phrases: list[tuple[str, str, re.Pattern[str]]] = []
+    phrases: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
     for family, forms in _FAMILIES.items():
         for form in forms:
-            if " " in form:
-                prefix = _LETTERS.match(form)
-                phrases.append((family, prefix.group() if prefix else "", re.compile(rf"{form}\b")))
-            else:
-                single.setdefault(family, []).append(form)
+            variants = (form.replace("[- ]", "-"), form.replace("[- ]", " "))
+            for variant in dict.fromkeys(variants):
+                if " " in variant:
+                    first = variant.split(" ", 1)[0]
+                    phrases.append((family, re.compile(first), re.compile(rf"{variant}\b")))
+                else:
+                    single.setdefault(family, []).append(variant)
     return {f: re.compile("|".join(forms)) for f, forms in single.items()}, phrases
 
 
@@ -276,7 +280,7 @@ _SINGLE, _PHRASES = _compile()
 def _word(word: str) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern[str]], ...]]:
     """The families a word is a form of, and the phrases that may start with it."""
     families = frozenset(f for f, regex in _SINGLE.items() if regex.fullmatch(word))
-    starts = tuple((f, regex) for f, prefix, regex in _PHRASES if word.startswith(prefix))
+    starts = tuple((f, regex) for f, first, regex in _PHRASES if first.fullmatch(word))
     return families, starts
 
 

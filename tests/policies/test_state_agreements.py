@@ -85,6 +85,14 @@ CASES = {
             "us-ca.sopipa.no-sale": P,
             **FEDERAL_ALL_PASS_OVER_13,
         },
+        gaps={
+            "us-ca.sopipa.no-profiling": (
+                R,
+                "'may use aggregated information to build profiles of users to improve its "
+                "products': the model reads aggregate data and product improvement and doubts "
+                "profiling; the pattern keeps it, marked for review",
+            ),
+        },
     ),
     "us-il": Case(
         pack="us-il",
@@ -237,16 +245,6 @@ CASES = {
             "federal.ferpa.direct-control": P,
             "federal.ferpa.no-redisclosure": P,
             "federal.ferpa.use-for-disclosed-purpose": P,
-        },
-        gaps={
-            "ndpa.clauses.no-sale": (
-                R,
-                "Article IV.4's list ('prohibited from using, disclosing, or selling ... to "
-                "inform ... targeted advertising; sell ...; or develop a profile') is read as "
-                "prohibiting, but the model does not see sale in the long list: low "
-                "confidence, so an officer confirms it",
-            ),
-            "ndpa.clauses.no-targeted-ads": (R, "same list, same low confidence"),
         },
     ),
 }
