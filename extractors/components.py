@@ -75,7 +75,7 @@ _DEFINITION = re.compile(
 )
 # What the user agrees, warrants or must do ("You agree that you will not share access to your
 # account", "Please note, you must delete ...") binds the user, not the provider: of the
-# corpus's 82 such sentences (2026-12-06, 153 documents) one carries a label other than COPPA
+# corpus's 85 such sentences (2026-12-06, 156 documents) one carries a label other than COPPA
 # consent (which schools and teachers give): "Parents should send requests ... to the school,
 # and we will help the school respond", a second clause.
 _USERS_DUTY = re.compile(
@@ -84,12 +84,13 @@ _USERS_DUTY = re.compile(
     r"|may not|shall not|will not|must|shall|should|need to|have to)\b",
     re.IGNORECASE,
 )
-# A disclaimer of liability ("We will not have any liability for ... deletion") promises
-# nothing: 49 of the corpus's 51 are unlabelled; one is a teacher's COPPA consent, one an
-# insurance clause.
+# A disclaimer ("We will not have any liability for ... deletion", "we cannot guarantee")
+# promises nothing: 80 of the corpus's 82 are unlabelled; one is a teacher's COPPA consent,
+# one an insurance clause.
 _DISCLAIMER = re.compile(
     r"\b(?:not|no|nor|without)\b[^.;]{0,50}\b(?:liab(?:le|ility)|responsib(?:le|ility))\b"
-    r"|\bdisclaim\w*",
+    r"|\bdisclaim\w*|\b(?:cannot|can't|can not|does not|do not|doesn't|don't|not)\s+"
+    r"(?:guarantee|warrant)\b|\bno (?:warranty|guarantee)\b",
     re.IGNORECASE,
 )
 # A pointer ("To learn about interest-based advertising ..., visit the NAI's page") sends the
@@ -100,15 +101,33 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 # The customer's or user's indemnity of the provider ("You agree to indemnify Quillbox against
-# claims ...") is no insurance or indemnity for a breach: 11 of 11 in the corpus unlabelled.
+# claims ...", "... for which we are entitled to indemnification") is no insurance or indemnity
+# for a breach: 11 in the corpus, none labelled.
 _USERS_INDEMNITY = re.compile(
     _ITEM_MARK + r"(?:you|users?|customers?|the customer|schools?|institutions?)\s+"
-    r"(?:will|shall|agrees? to|must)\s+(?:defend|indemnify|hold)\b",
+    r"(?:will|shall|agrees? to|must)\s+(?:defend|indemnify|hold)\b"
+    r"|\byou\b[^.;]{0,30}\b(?:agree to|will|shall)\s+(?:defend,?\s+)?indemnify"
+    r"|\bentitled to indemnification\b",
     re.IGNORECASE,
+)
+# What users may do themselves ("You may also choose to share content with others by email"):
+# 17 in the corpus, none labelled.
+_USERS_ACTION = re.compile(
+    _ITEM_MARK + r"(?:you|users?|students?|parents?|teachers?|members?)\s+(?:may|can)\s+"
+    r"(?:also\s+)?(?:choose\s+to\s+)?(?:share|post|publish|upload|invite|send|make)\b",
+    re.IGNORECASE,
+)
+# The name of a policy or plan on a line of its own ("RES-POL-003: Breach Notification
+# (Schools) Policy"): 14 in the corpus, none labelled.
+_TITLE = re.compile(
+    r"^[\W\d]*(?:[A-Z]{2,}[-\w]*:\s*)?(?:[\w()&,'/-]+\s+){0,7}"
+    r"(?:Policy|Procedures?|Plan|Schedule|Standards?|Program|Guidelines?)\s*$"
 )
 # Sentences of these kinds carry only these labels.
 _ONLY_LABELS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (_USERS_INDEMNITY, frozenset()),
+    (_USERS_ACTION, frozenset()),
+    (_TITLE, frozenset()),
     (_USERS_DUTY, frozenset({"coppa_consent"})),
     (_DISCLAIMER, frozenset({"coppa_consent", "insurance_indemnity"})),
     (_POINTER, frozenset({"subprocessors"})),
@@ -141,7 +160,7 @@ _MARKETING_TO_USER = _has(
     r"|promotions?|news|updates|events|opportunities)"
 )
 # "If we are involved in a merger or sale of assets ...": the business is sold, not data. Of
-# the corpus's 106 sentences whose only words of sale are of the business, none is a data sale.
+# the corpus's 107 sentences whose only words of sale are of the business, none is a data sale.
 _BUSINESS_SALE = re.compile(
     r"\b(?:(?:a |the )?sale of (?:all|substantially|some|part|any|the (?:company|business)"
     r"|(?:its|our|the|their) (?:business|company|assets|stock|shares)|assets|a business unit)"
@@ -161,13 +180,14 @@ def _sells_data(text: str) -> bool:
     return not _BUSINESS_SALE.search(text) or _SALE_WORD(_BUSINESS_SALE.sub(" ", text))
 
 
-# A label whose sentence must name its subject, counted on the corpus (2026-12-06): using
-# data to improve a product (343 of 343; "We are always improving our Services" does not),
-# where data is kept or seen (238 of 238; "Our headquarters are in California" is no data
-# location), what the district owns (143 of 143; not "all right, title and interest in the
-# Services"), what parents may see (246 of 248; not "Parents can access the app"), what is
+# A label whose sentence must name its subject, counted on the corpus (2026-12-06, 156
+# documents): using
+# data to improve a product (355 of 355; "We are always improving our Services" does not),
+# where data is kept or seen (242 of 242; "Our headquarters are in California" is no data
+# location), what the district owns (145 of 145; not "all right, title and interest in the
+# Services"), what parents may see (252 of 254; not "Parents can access the app"), what is
 # sold (no data sale in the corpus is a sale of "its products" without naming data) and who
-# processes data for the provider (297 of 297 name them; "We engage in these activities to
+# processes data for the provider (303 of 304 name them; "We engage in these activities to
 # manage our contractual relationship with you" does not).
 _SUBJECT: dict[str, Callable[[str], bool]] = {
     "product_improvement": _has(
@@ -384,7 +404,7 @@ class ClauseAnnotator:
                 confidence = max(_FLOOR, confidence - _PENALTY)
             attributes = attributes_for(label, text)
             if label == "policy_changes" and attributes.get("consent_required"):
-                stance = "requires"  # changes need consent: 92 of 92 in the corpus
+                stance = "requires"  # changes need consent: 94 of 94 in the corpus
             elif label == "policy_changes" and accepted_by_continued_use(text):
                 stance = "permits"  # continued use is acceptance: 20 of 21 in the corpus
             elif label == "coppa_consent" and consent_allowed(text):

@@ -308,8 +308,8 @@ def not_a_ban(sentence: str, trigger_start: int, trigger_end: int) -> bool:
 
 # Words that can make a permission conditional: a condition, a consent, a de-identification,
 # a time or a purpose. Sentences of the corpus with none of them, no ban word and no
-# condition of `conditions_in`, whose label allows both (merger_transfer aside): 335 annotated
-# permits, 5 conditional, 10 prohibits (2026-12-06, 153 documents).
+# condition of `conditions_in`, whose label allows both (merger_transfer aside): 338 annotated
+# permits, 5 conditional, 10 prohibits (2026-12-06, 156 documents).
 _MAY_CONDITION = re.compile(
     r"\b(?:if|unless|provided|when|whenever|where|subject to|upon|consent\w*|permission|opt\w*"
     r"|as long as|so long as|in accordance|identif\w*|aggregat\w*|anonymi\w*|pseudonym\w*"

@@ -50,6 +50,7 @@ def main() -> None:
             "stance": clause.stance,
             "attributes": dict(clause.attributes),
             "confidence": clause.confidence,
+            "needs_review": clause.needs_review,
         }
         print(json.dumps(row, ensure_ascii=False))  # noqa: T201 - the script's output
 
