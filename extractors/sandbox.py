@@ -9,6 +9,7 @@ already imported spaCy and pdfplumber, so starting one costs milliseconds, not a
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 import resource
@@ -40,7 +41,8 @@ def _out_of_memory(exc: BaseException) -> bool:
 
     pdfminer errors are wrapped by pdfplumber, and a page-reading process that hits the
     limit breaks the pool: without this, a memory failure read as "unreadable document"
-    (the cause of an intermittent failure of the memory-limit test).
+    (the cause of an intermittent failure of the memory-limit test). Under the limit, a
+    system call can also fail with ENOMEM (seen while spaCy imported a language module).
     """
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
@@ -51,6 +53,8 @@ def _out_of_memory(exc: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, (MemoryError, BrokenProcessPool)):
             return True
+        if isinstance(current, OSError) and current.errno == errno.ENOMEM:
+            return True  # "Cannot allocate memory" from a system call, e.g. a lazy import
         todo.extend(a for a in current.args if isinstance(a, BaseException))
         todo.extend([current.__cause__, current.__context__])
     return False

@@ -50,7 +50,7 @@ threshold = 0.5
 [components.textcat_multilabel.model]
 @architectures = "extractors.ClauseBOW.v1"
 ngram_size = 1
-length = 65536
+length = 32768
 nO = null
 
 [training]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from extractors import UnsupportedFormatError, extract
@@ -57,3 +59,6 @@ def test_memory_failures_wrapped_by_libraries_count_as_limits():
     wrapped.__cause__ = MemoryError()
     assert _out_of_memory(wrapped)
     assert not _out_of_memory(PdfminerException(ValueError("bad xref")))
+    # a system call refused under the limit (seen while spaCy imported a language module)
+    assert _out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
+    assert not _out_of_memory(OSError(errno.ENOENT, "No such file or directory"))
