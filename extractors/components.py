@@ -73,19 +73,21 @@ _DEFINITION = re.compile(
     r"(?:means|shall mean|refers to|has the meaning|is defined as|includes|shall include)\b",
     re.IGNORECASE,
 )
+# Who "the user" is in the kinds below.
+_USER = r"you|users?|students?|parents?|teachers?"
 # What the user agrees, warrants or must do ("You agree that you will not share access to your
 # account", "Please note, you must delete ...") binds the user, not the provider: of the
-# corpus's 85 such sentences (2026-12-06, 156 documents) one carries a label other than COPPA
+# corpus's 88 such sentences (2026-12-06, 162 documents) one carries a label other than COPPA
 # consent (which schools and teachers give): "Parents should send requests ... to the school,
 # and we will help the school respond", a second clause.
 _USERS_DUTY = re.compile(
-    _ITEM_MARK + r"(?:please note,?\s+(?:that\s+)?)?(?:you|users?|students?|parents?|teachers?)\s+"
+    _ITEM_MARK + rf"(?:please note,?\s+(?:that\s+)?)?(?:{_USER})\s+"
     r"(?:also\s+)?(?:agree|represent|warrant|acknowledge|are (?:solely )?responsible|must not"
     r"|may not|shall not|will not|must|shall|should|need to|have to)\b",
     re.IGNORECASE,
 )
 # A disclaimer ("We will not have any liability for ... deletion", "we cannot guarantee")
-# promises nothing: 80 of the corpus's 82 are unlabelled; one is a teacher's COPPA consent,
+# promises nothing: 86 of the corpus's 88 are unlabelled; one is a teacher's COPPA consent,
 # one an insurance clause.
 _DISCLAIMER = re.compile(
     r"\b(?:not|no|nor|without)\b[^.;]{0,50}\b(?:liab(?:le|ility)|responsib(?:le|ility))\b"
@@ -113,12 +115,12 @@ _USERS_INDEMNITY = re.compile(
 # What users may do themselves ("You may also choose to share content with others by email"):
 # 17 in the corpus, none labelled.
 _USERS_ACTION = re.compile(
-    _ITEM_MARK + r"(?:you|users?|students?|parents?|teachers?|members?)\s+(?:may|can)\s+"
+    _ITEM_MARK + rf"(?:{_USER}|members?)\s+(?:may|can)\s+"
     r"(?:also\s+)?(?:choose\s+to\s+)?(?:share|post|publish|upload|invite|send|make)\b",
     re.IGNORECASE,
 )
 # The name of a policy or plan on a line of its own ("RES-POL-003: Breach Notification
-# (Schools) Policy"): 14 in the corpus, none labelled.
+# (Schools) Policy"): 18 in the corpus, none labelled.
 _TITLE = re.compile(
     r"^[\W\d]*(?:[A-Z]{2,}[-\w]*:\s*)?(?:[\w()&,'/-]+\s+){0,7}"
     r"(?:Policy|Procedures?|Plan|Schedule|Standards?|Program|Guidelines?)\s*$"
@@ -160,7 +162,7 @@ _MARKETING_TO_USER = _has(
     r"|promotions?|news|updates|events|opportunities)"
 )
 # "If we are involved in a merger or sale of assets ...": the business is sold, not data. Of
-# the corpus's 107 sentences whose only words of sale are of the business, none is a data sale.
+# the corpus's 112 sentences whose only words of sale are of the business, none is a data sale.
 _BUSINESS_SALE = re.compile(
     r"\b(?:(?:a |the )?sale of (?:all|substantially|some|part|any|the (?:company|business)"
     r"|(?:its|our|the|their) (?:business|company|assets|stock|shares)|assets|a business unit)"
@@ -180,15 +182,14 @@ def _sells_data(text: str) -> bool:
     return not _BUSINESS_SALE.search(text) or _SALE_WORD(_BUSINESS_SALE.sub(" ", text))
 
 
-# A label whose sentence must name its subject, counted on the corpus (2026-12-06, 156
-# documents): using
-# data to improve a product (355 of 355; "We are always improving our Services" does not),
-# where data is kept or seen (242 of 242; "Our headquarters are in California" is no data
-# location), what the district owns (145 of 145; not "all right, title and interest in the
-# Services"), what parents may see (252 of 254; not "Parents can access the app"), what is
-# sold (no data sale in the corpus is a sale of "its products" without naming data) and who
-# processes data for the provider (303 of 304 name them; "We engage in these activities to
-# manage our contractual relationship with you" does not).
+# A label whose sentence must name its subject, counted on the corpus (2026-12-06, 162
+# documents): using data to improve a product (364 of 365; "We are always improving our
+# Services" does not), where data is kept or seen (249 of 250; "Our headquarters are in
+# California" is no data location), what the district owns (149 of 149; not "all right,
+# title and interest in the Services"), what parents may see (260 of 264; not "Parents can
+# access the app"), what is sold (no data sale in the corpus is a sale of "its products"
+# without naming data) and who processes data for the provider (318 of 319 name them; "We
+# engage in these activities to manage our contractual relationship with you" does not).
 _SUBJECT: dict[str, Callable[[str], bool]] = {
     "product_improvement": _has(
         rf"\b(?:{_DATA_NOUN}|uses?|used|using|analy\w*|feedback|errors?|interactions?"
@@ -404,9 +405,9 @@ class ClauseAnnotator:
                 confidence = max(_FLOOR, confidence - _PENALTY)
             attributes = attributes_for(label, text)
             if label == "policy_changes" and attributes.get("consent_required"):
-                stance = "requires"  # changes need consent: 94 of 94 in the corpus
+                stance = "requires"  # changes need consent: 100 of 100 in the corpus
             elif label == "policy_changes" and accepted_by_continued_use(text):
-                stance = "permits"  # continued use is acceptance: 20 of 21 in the corpus
+                stance = "permits"  # continued use is acceptance: 21 of 22 in the corpus
             elif label == "coppa_consent" and consent_allowed(text):
                 stance = "permits"  # the school may consent: 46 of 47 in the corpus
             elif label == "data_sale" and stance == "permits" and deidentified_form(text):

@@ -308,8 +308,8 @@ def not_a_ban(sentence: str, trigger_start: int, trigger_end: int) -> bool:
 
 # Words that can make a permission conditional: a condition, a consent, a de-identification,
 # a time or a purpose. Sentences of the corpus with none of them, no ban word and no
-# condition of `conditions_in`, whose label allows both (merger_transfer aside): 338 annotated
-# permits, 5 conditional, 10 prohibits (2026-12-06, 156 documents).
+# condition of `conditions_in`, whose label allows both (merger_transfer aside): 341 annotated
+# permits, 5 conditional, 13 prohibits (2026-12-06, 162 documents).
 _MAY_CONDITION = re.compile(
     r"\b(?:if|unless|provided|when|whenever|where|subject to|upon|consent\w*|permission|opt\w*"
     r"|as long as|so long as|in accordance|identif\w*|aggregat\w*|anonymi\w*|pseudonym\w*"
@@ -332,7 +332,7 @@ def no_condition(sentence: str) -> bool:
 
 
 # The school may give COPPA consent ("The LEA may consent on parents' behalf", "we permit the
-# School to provide the requisite consent"), with no word that makes it a duty: 45 of the
+# School to provide the requisite consent"), with no word that makes it a duty: of the
 # corpus's 47 such sentences, 46 are annotated permits (2026-12-06).
 _MAY_CONSENT = re.compile(
     r"\b(?:may|can|permits?|permitted|allows?|allowed)\b(?:\s+\w+){0,10}?\s+(?:give|provide|grant)?"
